@@ -5,7 +5,7 @@ The public face:
 - :func:`load` returns a processed table (``postings``, ``roles``, ``skill_hits``, ...),
   building it from the raw public files on first use;
 - :data:`SOURCES` lists every public source declared in the registry;
-- :func:`fetch` resolves one registered file to a verified local path.
+- :mod:`trendlab.fetch` resolves a registered file to a verified local path.
 
 Examples
 --------
@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-from trendlab.fetch import fetch, fetch_source  # noqa: E402
 from trendlab.registry import sources as _sources  # noqa: E402
 
 if TYPE_CHECKING:
@@ -36,4 +35,4 @@ def load(name: str) -> pd.DataFrame:
     return load_table(name)
 
 
-__all__ = ["SOURCES", "__version__", "fetch", "fetch_source", "load"]
+__all__ = ["SOURCES", "__version__", "load"]

@@ -27,7 +27,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import tempfile
 import time
 import urllib.error
@@ -159,7 +158,7 @@ class HTTPDownloader:
                     raise DownloadError(
                         f"GET {url}: body truncated ({exc}) after {attempt + 1} attempts"
                     ) from exc
-            except (urllib.error.URLError, ConnectionError, socket.timeout) as exc:
+            except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
                 if attempt == self.retries:
                     reason = getattr(exc, "reason", exc)
                     raise _Unreachable(f"cannot reach {url}: {reason}") from exc
