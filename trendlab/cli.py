@@ -1,0 +1,151 @@
+"""The ``trendlab`` command line.
+
+Commands: ``sources`` (what each public source covers and where its files are), ``fetch``,
+``build`` (raw -> processed tables), ``report`` (render the notebooks), ``analyze`` (build +
+report).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Annotated
+
+import typer
+
+from trendlab import config
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="trendlab: measure how engineering and product management converge, from public data.",
+)
+
+
+def _fail(msg: str, code: int = 1) -> None:
+    typer.secho(f"error: {msg}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def sources() -> None:
+    """List every public source: coverage, licence, and where each of its files is."""
+    from trendlab.fetch import status
+    from trendlab.registry import sources as all_sources
+
+    mirror = config.mirror_dir()
+    typer.echo(f"cache:  {config.raw_dir()}")
+    typer.echo(f"mirror: {mirror if mirror else '(TRENDLAB_MIRROR not set)'}\n")
+    for name, src in sorted(all_sources().items()):
+        counts = {"cached": 0, "mirrored": 0, "missing": 0}
+        missing = []
+        for f in src.files:
+            st = status(f)
+            counts[st] += 1
+            if st == "missing":
+                missing.append(f.name)
+        size = sum(f.size or 0 for f in src.files)
+        typer.secho(name, bold=True)
+        typer.echo(f"  {src.title}")
+        typer.echo(f"  coverage: {src.coverage}")
+        typer.echo(f"  licence:  {src.license}")
+        typer.echo(
+            f"  files:    {len(src.files)} ({size / 1e6:.1f} MB declared): "
+            f"{counts['cached']} cached, {counts['mirrored']} mirrored, {counts['missing']} missing"
+            + ("" if src.mirrored else "  [not in the offline mirror]")
+        )
+        if missing and len(missing) <= 5:
+            typer.echo(f"  missing:  {', '.join(missing)}")
+        if src.caveats:
+            typer.echo(f"  caveats:  {src.caveats}")
+        typer.echo("")
+
+
+@app.command()
+def fetch(
+    source: Annotated[
+        list[str] | None, typer.Argument(help="Sources to fetch (all when omitted).")
+    ] = None,
+) -> None:
+    """Fetch public files into the verified cache (from the mirror or the network)."""
+    from trendlab.fetch import FetchError, fetch_source
+    from trendlab.registry import RegistryError
+    from trendlab.registry import sources as all_sources
+
+    names = source or [n for n, s in sorted(all_sources().items()) if s.mirrored]
+    for name in names:
+        try:
+            paths = fetch_source(name, progress=sys.stderr.isatty())
+        except (FetchError, RegistryError) as exc:
+            _fail(str(exc))
+        typer.echo(f"{name}: {len(paths)} files verified in {config.raw_dir()}")
+
+
+@app.command()
+def build(
+    stage: Annotated[
+        list[str] | None, typer.Argument(help="Stages to build (all when omitted).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when up to date.")] = False,
+) -> None:
+    """Build the processed tables from the raw files (only what changed)."""
+    from trendlab import pipeline
+    from trendlab.fetch import FetchError
+
+    t0 = time.perf_counter()
+    try:
+        rep = pipeline.build(stage or None, force=force, log=typer.echo)
+    except FetchError as exc:
+        _fail(str(exc))
+    _print_accounting()
+    typer.echo(
+        f"built {len(rep.built)} stage(s), {len(rep.skipped)} up to date, "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
+
+
+def _print_accounting() -> None:
+    """rows in = rows out + rows quarantined, per source, from the postings report."""
+    from trendlab import pipeline
+
+    path = pipeline.output_path("postings_report.json")
+    if not path.is_file():
+        return
+    rep = pipeline.read_output("postings_report.json")
+    typer.echo("\npostings accounting (rows in = kept + quarantined):")
+    for name, acc in sorted(rep["accounting"].items()):
+        ok = acc["rows_in"] == acc["kept_by_reader"] + acc["quarantined_by_reader"]
+        typer.echo(
+            f"  {name:<18} {acc['rows_in']:>7} in = {acc['kept_by_reader']:>7} kept "
+            f"+ {acc['quarantined_by_reader']:>6} quarantined  {'ok' if ok else 'MISMATCH'}"
+        )
+
+
+@app.command()
+def report(
+    notebook: Annotated[
+        list[str] | None, typer.Argument(help="Notebook stems to render (all when omitted).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-render even when up to date.")] = False,
+) -> None:
+    """Execute the notebooks and render the HTML reports (only what changed)."""
+    from trendlab.report import render_all
+
+    try:
+        render_all(notebook or None, force=force, log=typer.echo)
+    except RuntimeError as exc:
+        _fail(str(exc))
+    typer.echo(f"reports in {config.reports_dir()} (start at index.html)")
+
+
+@app.command()
+def analyze(
+    force: Annotated[bool, typer.Option("--force", help="Rebuild and re-render everything.")] = False,
+) -> None:
+    """Build every table, then render every report."""
+    build(None, force=force)
+    report(None, force=force)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,290 @@
+"""The build: raw public files -> processed tables, stage by stage, cached by input hashes.
+
+This is the only module that knows the order of the whole chain. Each :class:`Stage` declares
+what it reads (registry sources, upstream tables, taxonomy files) and the code it runs; its
+cache key is the sha256 of all of those (file hashes from the registry, upstream keys, the source
+text of its modules, the bytes of its data files). A stage whose key matches the manifest and
+whose outputs are intact is skipped, so a build with nothing changed rebuilds nothing, and a
+changed taxonomy re-tags without re-parsing.
+
+Tables are written atomically (temporary file + ``os.replace``) and deterministically: rows are
+sorted by the stage, and parquet is written without timestamps, so the same inputs give the same
+bytes.
+
+Examples
+--------
+>>> from trendlab import pipeline
+>>> [s.name for s in pipeline.STAGES][:1]
+['postings']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from trendlab import config
+from trendlab.registry import source
+
+MANIFEST = "_manifest.json"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of the build.
+
+    Parameters
+    ----------
+    name : str
+        The stage's name (also its main output table).
+    outputs : tuple of str
+        Tables written (``<name>.parquet``) and small JSON reports (names ending ``.json``).
+    run : callable
+        ``run(inputs: dict[str, DataFrame]) -> dict[str, DataFrame | dict]``.
+    sources : tuple of str
+        Registry sources whose files the stage reads.
+    needs : tuple of str
+        Upstream tables, read from their stages' outputs.
+    modules : tuple of str
+        Modules whose source text is part of the cache key (the code version).
+    data_files : tuple of str
+        Package-relative data files (taxonomies) that are part of the cache key.
+    """
+
+    name: str
+    outputs: tuple[str, ...]
+    run: Callable[[dict[str, pd.DataFrame]], dict[str, object]]
+    sources: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()
+    data_files: tuple[str, ...] = ()
+    optional: bool = False  # skipped with a message when its sources cannot be had
+    description: str = ""
+
+
+@dataclass
+class BuildReport:
+    built: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- hashing
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _module_hash(name: str) -> str:
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        raise ImportError(f"stage module {name!r} not found")
+    return _sha(Path(spec.origin).read_bytes())
+
+
+def stage_key(stage: Stage, upstream_keys: dict[str, str]) -> str:
+    parts: list[str] = [f"stage:{stage.name}"]
+    for s in stage.sources:
+        parts += [f"{f.url}={f.sha256}" for f in source(s).files]
+    for n in stage.needs:
+        parts.append(f"need:{n}={upstream_keys[n]}")
+    for m in (*stage.modules, "trendlab.pipeline", "trendlab.schemas"):
+        parts.append(f"code:{m}={_module_hash(m)}")
+    for d in stage.data_files:
+        for p in sorted((config.PACKAGE_DIR).glob(d)):
+            parts.append(f"data:{p.relative_to(config.PACKAGE_DIR)}={_sha(p.read_bytes())}")
+    return _sha("\n".join(parts).encode())
+
+
+# --------------------------------------------------------------------------- I/O
+
+
+def write_table(df: pd.DataFrame, path: Path) -> str:
+    """Write a parquet table atomically and deterministically; returns its sha256."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, compression="zstd", write_statistics=True)
+        digest = _sha(Path(tmp).read_bytes())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return digest
+
+
+def write_json(obj: object, path: Path) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = (json.dumps(obj, indent=1, sort_keys=True, default=str) + "\n").encode()
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+    return _sha(data)
+
+
+def output_path(name: str) -> Path:
+    suffix = "" if name.endswith(".json") else ".parquet"
+    return config.processed_dir() / f"{name}{suffix}"
+
+
+def read_output(name: str) -> pd.DataFrame | dict:
+    path = output_path(name)
+    if name.endswith(".json"):
+        return json.loads(path.read_text())
+    return pd.read_parquet(path)
+
+
+def _read_manifest() -> dict:
+    path = config.processed_dir() / MANIFEST
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def _intact(record: dict) -> bool:
+    for name, digest in record.get("outputs", {}).items():
+        p = output_path(name)
+        if not p.is_file() or _sha(p.read_bytes()) != digest:
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------- stages
+
+
+def _stage_postings(_: dict) -> dict[str, object]:
+    from trendlab.clean.dedupe import merge_postings
+    from trendlab.clean.text import add_text
+    from trendlab.sources import hn_hiring_mapped, hn_jobs_data, hn_thread_pages
+
+    loaded = {m.SOURCE: m.load() for m in (hn_thread_pages, hn_hiring_mapped, hn_jobs_data)}
+    merged = merge_postings([add_text(ld.frame) for ld in loaded.values()])
+    quarantine = pd.concat(
+        [ld.quarantine for ld in loaded.values()] + [merged.quarantine], ignore_index=True
+    )
+    accounting = {
+        name: {
+            "rows_in": ld.rows_in,
+            "kept_by_reader": len(ld.frame),
+            "quarantined_by_reader": len(ld.quarantine),
+        }
+        for name, ld in loaded.items()
+    }
+    return {
+        "postings": merged.postings,
+        "postings_quarantine": quarantine.sort_values(list(quarantine.columns)).reset_index(drop=True),
+        "postings_report.json": {
+            "accounting": accounting,
+            "alone": merged.alone,
+            "agreement": merged.agreement.to_dict(orient="records"),
+        },
+    }
+
+
+STAGES: list[Stage] = [
+    Stage(
+        name="postings",
+        outputs=("postings", "postings_quarantine", "postings_report.json"),
+        run=_stage_postings,
+        sources=("hn-thread-pages", "hn-hiring-mapped", "hn-jobs-data"),
+        modules=(
+            "trendlab.sources.hn_thread_pages",
+            "trendlab.sources.hn_hiring_mapped",
+            "trendlab.sources.hn_jobs_data",
+            "trendlab.clean.text",
+            "trendlab.clean.dedupe",
+        ),
+        description="HN 'Who is hiring?' posts from every mirrored archive, merged by comment id",
+    ),
+]
+
+
+def stages_by_name() -> dict[str, Stage]:
+    return {s.name: s for s in STAGES}
+
+
+def _order(targets: Iterable[str] | None) -> list[Stage]:
+    by = stages_by_name()
+    want = list(targets) if targets else [s.name for s in STAGES]
+    seen: list[str] = []
+
+    def visit(n: str) -> None:
+        if n not in by:
+            raise KeyError(f"unknown stage {n!r}; stages: {', '.join(by)}")
+        for up in by[n].needs:
+            visit(_producer(up))
+        if n not in seen:
+            seen.append(n)
+
+    for t in want:
+        visit(t)
+    return [by[n] for n in seen]
+
+
+def _producer(table: str) -> str:
+    for s in STAGES:
+        if table in s.outputs:
+            return s.name
+    raise KeyError(f"no stage produces table {table!r}")
+
+
+def build(
+    targets: Iterable[str] | None = None,
+    *,
+    force: bool = False,
+    log: Callable[[str], None] = print,
+) -> BuildReport:
+    """Run the stages needed for ``targets`` (all by default), skipping up-to-date ones."""
+    report = BuildReport()
+    manifest = _read_manifest()
+    keys: dict[str, str] = {}
+    for stage in _order(targets):
+        upstream = {n: keys[_producer(n)] for n in stage.needs}
+        key = stage_key(stage, {n: upstream[n] for n in stage.needs})
+        rec = manifest.get(stage.name, {})
+        keys[stage.name] = key
+        if not force and rec.get("key") == key and _intact(rec):
+            report.skipped.append(stage.name)
+            log(f"[{stage.name}] up to date")
+            continue
+        t0 = time.perf_counter()
+        inputs = {n: read_output(n) for n in stage.needs}
+        log(f"[{stage.name}] building: {stage.description}")
+        outputs = stage.run(inputs)
+        missing = set(stage.outputs) - set(outputs)
+        if missing:
+            raise RuntimeError(f"stage {stage.name} did not produce {sorted(missing)}")
+        digests = {}
+        for name in stage.outputs:
+            obj = outputs[name]
+            if name.endswith(".json"):
+                digests[name] = write_json(obj, output_path(name))
+            else:
+                digests[name] = write_table(obj, output_path(name))
+        manifest[stage.name] = {"key": key, "outputs": digests}
+        write_json(manifest, config.processed_dir() / MANIFEST)
+        report.built.append(stage.name)
+        report.seconds[stage.name] = round(time.perf_counter() - t0, 2)
+        log(f"[{stage.name}] built in {report.seconds[stage.name]:.1f} s")
+    return report
+
+
+def load_table(name: str) -> pd.DataFrame | dict:
+    """Read a processed table, building its stage first when it is missing or stale."""
+    producer = _producer(name)
+    build([producer], log=lambda _m: None)
+    return read_output(name)
