@@ -1,0 +1,43 @@
+"""Tidy tables to measured quantities: shares with intervals and misclassification correction."""
+
+from trendlab.measure.shares import (
+    ClassifierRates,
+    CorrectedShare,
+    RoganGladen,
+    add_corrected,
+    complete_periods,
+    corrected_share,
+    month_to_quarter,
+    month_to_year,
+    period_freq,
+    period_ordinal,
+    period_range,
+    period_to_years,
+    rogan_gladen,
+    rogan_gladen_variance,
+    share_table,
+    shares_from_counts,
+    to_period,
+    wilson_interval,
+)
+
+__all__ = [
+    "ClassifierRates",
+    "CorrectedShare",
+    "RoganGladen",
+    "add_corrected",
+    "complete_periods",
+    "corrected_share",
+    "month_to_quarter",
+    "month_to_year",
+    "period_freq",
+    "period_ordinal",
+    "period_range",
+    "period_to_years",
+    "rogan_gladen",
+    "rogan_gladen_variance",
+    "share_table",
+    "shares_from_counts",
+    "to_period",
+    "wilson_interval",
+]
