@@ -114,7 +114,7 @@ class Layout:
 
 LAYOUTS: tuple[Layout, ...] = (
     Layout(
-        name="aggregate, SA and NSA (2022 on)",
+        name="aggregate, SA and NSA",
         kind="postings",
         columns=("date", "jobcountry", "indeed_job_postings_index_SA",
                  "indeed_job_postings_index_NSA", "variable"),
@@ -124,7 +124,7 @@ LAYOUTS: tuple[Layout, ...] = (
         series_col="variable",
     ),
     Layout(
-        name="aggregate, seasonally adjusted only (2021)",
+        name="aggregate, seasonally adjusted only",
         kind="postings",
         columns=("date", "jobcountry", "indeed_job_postings_index", "variable"),
         date_col="date",
