@@ -74,43 +74,45 @@ def prepare_counts(
         raise KeyError(f"{caller}: column(s) {missing} not in counts (has {list(counts.columns)})")
     if counts.empty:
         raise ValueError(f"{caller}: counts frame is empty")
-    labels = counts[time].astype("string")
-    if labels.isna().any():
+    raw = counts[time]
+    if raw.isna().any():
         raise ValueError(f"{caller}: column {time!r} has missing period labels")
-    freq = period_freq(labels.tolist())
-    dup = labels.duplicated(keep=False)
-    if dup.any():
+    labels = np.asarray(raw.astype(str), dtype=object)
+    freq = period_freq(labels)
+    ordn = period_ordinal(labels, freq)
+    uniq, cnt = np.unique(ordn, return_counts=True)
+    if (cnt > 1).any():
         raise ValueError(
-            f"{caller}: period {labels[dup].iloc[0]!r} appears more than once; one row per period "
-            "is expected (filter to one population and measure first)"
+            f"{caller}: period {labels[ordn == uniq[cnt > 1][0]][0]!r} appears more than once; one row "
+            "per period is expected (filter to one population and measure first)"
         )
-    x = pd.to_numeric(counts[successes], errors="coerce")
-    m = pd.to_numeric(counts[n], errors="coerce")
-    for name, v in ((successes, x), (n, m)):
-        bad = v.isna() | (v < 0) | (v != np.floor(v))
+    arrays = {}
+    for name in (successes, n):
+        v = pd.to_numeric(counts[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        bad = np.isnan(v) | (v < 0) | (v != np.floor(v))
         if bad.any():
+            k = int(bad.nonzero()[0][0])
             raise ValueError(
                 f"{caller}: column {name!r} must hold whole numbers >= 0 "
-                f"(first bad value {counts[name][bad].iloc[0]!r} at period {labels[bad].iloc[0]!r})"
+                f"(first bad value {counts[name].iloc[k]!r} at period {labels[k]!r})"
             )
+        arrays[name] = v.astype(np.int64)
+    x, m = arrays[successes], arrays[n]
     if (x > m).any():
-        raise ValueError(f"{caller}: successes > n at period {labels[x > m].iloc[0]!r}")
-    ordn = period_ordinal(labels.tolist(), freq)
-    df = pd.DataFrame({"period": labels.to_numpy(), "y": x.to_numpy(int), "n": m.to_numpy(int), "_o": ordn})
-    df = df.sort_values("_o", kind="stable")
-    keep = df["n"] > 0
-    used = df[keep]
-    if used.empty:
+        raise ValueError(f"{caller}: successes > n at period {labels[(x > m).nonzero()[0][0]]!r}")
+    order = np.argsort(ordn, kind="stable")
+    keep = m[order] > 0
+    idx = order[keep]
+    if idx.size == 0:
         raise ValueError(f"{caller}: every period has n == 0; nothing to model")
-    years = (used["_o"] - used["_o"].iloc[0]) / _STEPS[freq]
-    moy = (used["_o"] % 12 + 1) if freq == "month" else pd.Series(0, index=used.index)
+    o = ordn[idx]
     frame = pd.DataFrame(
         {
-            "period": used["period"].astype(str).to_numpy(),
-            "y": used["y"].to_numpy(),
-            "n": used["n"].to_numpy(),
-            "years": years.to_numpy(float),
-            "moy": moy.to_numpy(int),
+            "period": labels[idx].astype(str),
+            "y": x[idx],
+            "n": m[idx],
+            "years": (o - o[0]) / _STEPS[freq],
+            "moy": (o % 12 + 1) if freq == "month" else np.zeros(idx.size, dtype=np.int64),
         }
     )
     return Prepared(frame=frame, freq=freq, n_skipped_empty=int((~keep).sum()))
@@ -142,8 +144,11 @@ def fit_glm(frame: pd.DataFrame, X: pd.DataFrame, overdispersion: str | None):
     """Binomial GLM of ``[y, n - y]`` on ``X`` with the chosen overdispersion handling."""
     if overdispersion not in OVERDISPERSION:
         raise ValueError(f"overdispersion must be one of {OVERDISPERSION}, got {overdispersion!r}")
-    endog = np.column_stack([frame["y"].to_numpy(float), (frame["n"] - frame["y"]).to_numpy(float)])
-    model = sm.GLM(endog, X, family=sm.families.Binomial())
+    n = frame["n"].to_numpy(float)
+    # Share as endog with n as variance weights: the same likelihood as [successes, failures],
+    # but statsmodels 0.15 computes scale="X2" on the proportion scale for two-column endog
+    # (about 1/mean(n) of the true Pearson dispersion), which would shrink every interval.
+    model = sm.GLM(frame["y"].to_numpy(float) / n, X, family=sm.families.Binomial(), var_weights=n)
     if overdispersion == "X2":
         # t reference: the scale is estimated from the same residual df.
         return model.fit(scale="X2", use_t=True)
@@ -244,8 +249,10 @@ def fit_trend(
     prep = prepare_counts(counts, time=time, successes=successes, n=n, caller="fit_trend")
     f = prep.frame
     X = design(f, seasonal=seasonal, freq=prep.freq)
-    if len(f) <= X.shape[1]:
-        raise ValueError(f"fit_trend: {len(f)} non-empty periods for {X.shape[1]} parameters; need more periods")
+    # The quasi-binomial scale needs at least one residual degree of freedom.
+    need = X.shape[1] + (1 if overdispersion == "X2" else 0)
+    if len(f) < need:
+        raise ValueError(f"fit_trend: {len(f)} non-empty periods for {X.shape[1]} parameters; need at least {need}")
     res = fit_glm(f, X, overdispersion)
     c = crit(res, alpha)
     b1 = float(res.params["years"])
