@@ -270,3 +270,40 @@ def test_real_file(monkeypatch: pytest.MonkeyPatch) -> None:
     naive = f["posting_id"].astype("int64")
     nov = naive[f["month"] == "2024-11"]
     assert nov.max() < 42_200_000 and len(nov) > 250
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+def test_month_coverage_measures_days_by_comment_ids(tmp_path: Path) -> None:
+    # ids grow by exactly 10,000 a day from the January 2023 opening
+    t0 = pd.Timestamp("2023-01-02T16:00:00", tz="UTC")
+
+    def row(i: int, when: pd.Timestamp, stamp: str | None = None) -> tuple:
+        pid = 1_000_000 + round((when - t0).total_seconds() / 86400 * 10_000)
+        date = stamp or when.strftime("%Y-%m-%dT%H:%M:%S")
+        return (str(pid), date, f"Firm {i}", "Engineer", "full-time", "yes", "")
+
+    rows = [row(i, t0 + pd.Timedelta(days=d)) for i, d in enumerate([0.01, 1, 10])]
+    rows += [row(3 + i, pd.Timestamp("2023-02-01T16:00", tz="UTC") + pd.Timedelta(days=d)) for i, d in enumerate([0.01, 6])]  # fmt: skip
+    march = pd.Timestamp("2023-03-01T16:00", tz="UTC")
+    rows += [row(5 + i, march + pd.Timedelta(days=d), "2023-03-01T00:00:00") for i, d in enumerate([0.1, 1.1, 2.1])]  # fmt: skip
+    april = pd.Timestamp("2023-04-03T15:00", tz="UTC")
+    rows += [row(8 + i, april + pd.Timedelta(days=d), "2023-04-01T00:00:00") for i, d in enumerate([0.1, 4, 8.1])]  # fmt: skip
+    cov = db.month_coverage(make_db(tmp_path / "jobs.db", rows))
+    assert cov["month"].tolist() == ["2023-01", "2023-02", "2023-03", "2023-04"]
+    assert cov["rows"].tolist() == [3, 2, 3, 3]
+    assert cov["post_date"].tolist() == ["comment-time"] * 2 + ["month-label"] * 2
+    assert cov["id_span_days"].round(6).tolist() == [9.99, 5.99, 2.0, 8.0]
+    assert cov["partial"].tolist() == [False, False, True, False]
+
+
+@pytest.mark.mirror
+@pytest.mark.skipif(not MIRROR, reason="TRENDLAB_MIRROR is not set")
+def test_real_file_coverage(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRENDLAB_MIRROR", MIRROR)
+    cov = db.month_coverage(progress=False)
+    assert cov["rows"].sum() == len(db.load(progress=False).frame)
+    # ids advance about 11,000 a day; the months scraped only on their first days stand out
+    assert cov.loc[cov["partial"], "month"].tolist() == ["2024-09", "2024-10", "2025-03"]
+    assert (cov.loc[~cov["partial"], "id_span_days"] > 7).all()

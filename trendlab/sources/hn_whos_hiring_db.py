@@ -33,7 +33,7 @@ The thread month is derived accordingly (:func:`thread_months`):
    the rule moves no row; it is there for a file that holds late comments;
 2. a stamped month names its thread, unless its comment ids show that it is a later re-crawl
    of the previous thread. HN ids grow with time, and the first comments of consecutive monthly
-   threads are one month of HN activity apart (a median of about 330,000 ids here). The rows
+   threads are one month of HN activity apart (a median of about 350,000 ids here). The rows
    stamped "2024-12-01" have ids from 42,018,134 to 42,146,099: their median lies 26,000 ids
    after the first comment of the 2024-11 rows, and the lowest ones interleave with them. They
    are comments on the November 2024 thread, crawled again in December (the December 2024
@@ -41,9 +41,11 @@ The thread month is derived accordingly (:func:`thread_months`):
    the first id of the group before it takes that group's month; this moves those 110 rows to
    2024-11 and no other.
 
-2024-09 (145 rows) and 2024-10 (172 rows) hold only the first hours of their threads (their ids
-span one and two days of HN activity), like 2024-11's first 194 rows; the others cover one to
-two weeks of comments.
+*Coverage.* HN ids grow at about 11,000 a day, so the spread of a month's ids tells how many
+days of its thread the file covers (:func:`month_coverage`): 1.7 days for 2024-09 (145 rows),
+0.6 for 2024-10 (172 rows), 3.6 for 2025-03 (302 rows) -- these hold only the first comments of
+their threads -- and 7.6 to 25 days for every other month (11.7 for 2024-11 once its
+re-crawl is merged; its own 194 first rows span half a day).
 
 Quarantine reasons (the HN loaders' vocabulary): ``unparsable`` (a ``post_link_id`` that is not
 an HN id, a ``post_date`` that is not an ISO date), ``empty`` (a NULL or blank ``job_title``, or
@@ -94,6 +96,9 @@ COLUMNS = (
 )
 # The extractor writes this word where it found no value.
 PLACEHOLDER = "unknown"
+
+# a thread month whose comment ids span fewer days than this holds only its first comments
+PARTIAL_SPAN_DAYS = 5.0
 
 # whoishiring opens the thread at 11:00 New York time on the month's first weekday.
 THREAD_TZ = ZoneInfo("America/New_York")
@@ -157,6 +162,24 @@ def _previous(month: str) -> str:
     return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
 
 
+def _date_kinds(post_date: pd.Series) -> dict[str, str]:
+    """What ``post_date`` holds in each calendar month: ``comment-time``, ``month-label``
+    (every row at 00:00:00 on the 1st) or ``single-stamp`` (every row, two or more, at one
+    other time)."""
+    by = post_date.groupby(post_date.dt.strftime("%Y-%m"))
+    out = {}
+    for cal, t in by:
+        first = t.min()
+        label = first.day == 1 and first.hour == 0 and first.minute == 0 and first.second == 0
+        if t.nunique() == 1 and label:
+            out[cal] = "month-label"
+        elif t.nunique() == 1 and len(t) >= 2:
+            out[cal] = "single-stamp"
+        else:
+            out[cal] = "comment-time"
+    return out
+
+
 def thread_months(post_date: pd.Series, post_id: pd.Series) -> pd.Series:
     """The thread month of each row, from its ``post_date`` and HN comment id.
 
@@ -186,14 +209,8 @@ def thread_months(post_date: pd.Series, post_id: pd.Series) -> pd.Series:
     frame = pd.DataFrame({"t": post_date, "cal": cal, "id": post_id.astype("int64")})
     month = cal.astype("string").copy()
 
-    # a calendar month is "stamped" when its rows share one timestamp (two rows or more), or
-    # when that timestamp is midnight on the 1st (a month label even for a single row)
-    by = frame.groupby("cal")
-    n_stamps = by["t"].nunique()
-    first = by["t"].min()
-    size = by.size()
-    label = (first.dt.day == 1) & (first.dt.hour == 0) & (first.dt.minute == 0) & (first.dt.second == 0)
-    stamped = set(n_stamps.index[(n_stamps == 1) & ((size >= 2) | label)])
+    kinds = _date_kinds(post_date)
+    stamped = {m for m, k in kinds.items() if k != "comment-time"}
 
     # 1. comment times: before the opening of its calendar month's thread -> previous thread
     timed = ~frame["cal"].isin(stamped)
@@ -236,6 +253,42 @@ def _text(s: pd.Series) -> pd.Series:
     return out.mask((out == "") | (out.str.lower() == PLACEHOLDER))
 
 
+def read_table(path: str | Path) -> pd.DataFrame:
+    """The ``jobs`` table as found (read-only), with its ``rowid`` as ``_row``.
+
+    Raises
+    ------
+    WhosHiringDBError
+        The file is not SQLite, or lacks the ``jobs`` table or one of the columns read.
+
+    Examples
+    --------
+    >>> read_table("jobs.db").columns[:3].tolist()  # doctest: +SKIP
+    ['_row', 'post_link_id', 'post_date']
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        try:
+            have = [r[1] for r in con.execute(f"PRAGMA table_info({TABLE})")]
+        except sqlite3.DatabaseError as exc:
+            raise WhosHiringDBError(f"{path}: not a SQLite database ({exc})") from exc
+        if not have:
+            raise WhosHiringDBError(f"{path}: no table {TABLE!r}; expected one with columns {', '.join(COLUMNS)}")
+        missing = [c for c in COLUMNS if c not in have]
+        if missing:
+            raise WhosHiringDBError(
+                f"{path}: table {TABLE!r} lacks column(s) {', '.join(missing)}; it has {', '.join(have)}"
+            )
+        # rowid keeps the file's order, so "the first of two duplicates" is well defined
+        cols = ", ".join(COLUMNS)
+        return pd.read_sql_query(f"SELECT rowid AS _row, {cols} FROM {TABLE} ORDER BY rowid", con)
+    finally:
+        con.close()
+
+
 def parse_db(path: str | Path, *, file: str | None = None) -> Loaded:
     """Read one ``jobs.db`` (read-only) into the roles shape.
 
@@ -265,35 +318,11 @@ def parse_db(path: str | Path, *, file: str | None = None) -> Loaded:
     >>> loaded.quarantine["reason"].value_counts()  # doctest: +SKIP
     """
     path = Path(path)
-    file = file or path.name
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
-    try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:  # pragma: no cover - connect is lazy in practice
-        raise WhosHiringDBError(f"{path}: cannot open as SQLite ({exc})") from exc
-    try:
-        try:
-            have = [r[1] for r in con.execute(f"PRAGMA table_info({TABLE})")]
-        except sqlite3.DatabaseError as exc:
-            raise WhosHiringDBError(f"{path}: not a SQLite database ({exc})") from exc
-        if not have:
-            raise WhosHiringDBError(f"{path}: no table {TABLE!r}; expected one with columns {', '.join(COLUMNS)}")
-        missing = [c for c in COLUMNS if c not in have]
-        if missing:
-            raise WhosHiringDBError(
-                f"{path}: table {TABLE!r} lacks column(s) {', '.join(missing)}; it has {', '.join(have)}"
-            )
-        # rowid keeps the file's order, so "the first of two duplicates" is well defined
-        cols = ", ".join(COLUMNS)
-        raw = pd.read_sql_query(f"SELECT rowid AS _row, {cols} FROM {TABLE} ORDER BY rowid", con)
-    finally:
-        con.close()
-    return _to_roles(raw, file)
+    return _to_roles(read_table(path), file or path.name)
 
 
-def _to_roles(raw: pd.DataFrame, file: str) -> Loaded:
-    rows_in = len(raw)
+def _screen(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Parsed ids, dates and titles, and each row's quarantine reason and detail (NA: kept)."""
     pid = raw["post_link_id"].astype("string").str.strip()
     date_text = raw["post_date"].astype("string").str.strip()
     posted = pd.to_datetime(date_text, errors="coerce", utc=True, format="ISO8601")
@@ -317,7 +346,12 @@ def _to_roles(raw: pd.DataFrame, file: str) -> Loaded:
     dup = pd.Series(False, index=raw.index)
     dup[ok] = raw.loc[ok, "_row"] != first_row
     mark(dup, "duplicate", "post_link_id already in rowid " + first_row.reindex(raw.index).astype("Int64").astype("string"))
+    return pid, posted, title, reason, detail
 
+
+def _to_roles(raw: pd.DataFrame, file: str) -> Loaded:
+    rows_in = len(raw)
+    pid, posted, title, reason, detail = _screen(raw)
     keep = reason.isna()
     month = thread_months(posted[keep], pid[keep].astype("int64")) if keep.any() else pd.Series(dtype="string")
     frame = pd.DataFrame(
@@ -353,6 +387,72 @@ def _to_roles(raw: pd.DataFrame, file: str) -> Loaded:
     return Loaded(frame=frame, quarantine=quarantine, rows_in=rows_in)
 
 
+def month_coverage(path: str | Path | None = None, *, progress: bool | None = None) -> pd.DataFrame:
+    """How much of each thread the file covers, month by month.
+
+    HN ids grow at a steady rate (about 11,000 a day over 2022-2025), so the spread of a
+    month's comment ids measures the days of the thread it covers even where ``post_date`` is a
+    stamp. The rate is fitted (least squares) on the rows whose ``post_date`` is a comment time.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A ``jobs.db``; by default the registry's, fetched.
+    progress : bool, optional
+        Progress bar while fetching.
+
+    Returns
+    -------
+    DataFrame
+        One row per thread month (kept rows only): ``month, rows, post_date`` (what it held:
+        ``comment-time``, ``month-label``, ``single-stamp``; ``+``-joined when merged groups
+        differ), ``first_id, last_id, id_span_days`` and ``partial`` (``id_span_days`` below
+        :data:`PARTIAL_SPAN_DAYS`; NA when no comment times give a rate).
+
+    Examples
+    --------
+    >>> cov = month_coverage()  # doctest: +SKIP
+    >>> cov.loc[cov["partial"], "month"].tolist()  # doctest: +SKIP
+    ['2024-09', '2024-10', '2025-03']
+    """
+    path = _fetch(progress) if path is None else Path(path)
+    raw = read_table(path)
+    pid, posted, _, reason, _ = _screen(raw)
+    keep = reason.isna()
+    ids, t = pid[keep].astype("int64"), posted[keep]
+    cols = ["month", "rows", "post_date", "first_id", "last_id", "id_span_days", "partial"]
+    if not keep.any():
+        return pd.DataFrame(columns=cols)
+    kind = t.dt.strftime("%Y-%m").map(_date_kinds(t))
+    timed = kind == "comment-time"
+    ids_per_day = np.nan
+    if t[timed].nunique() >= 2:
+        days = (t[timed] - t[timed].min()).dt.total_seconds() / 86400
+        ids_per_day = float(np.polyfit(days.to_numpy(), ids[timed].to_numpy(dtype=float), 1)[0])
+    out = (
+        pd.DataFrame({"month": thread_months(t, ids), "id": ids, "kind": kind})
+        .groupby("month")
+        .agg(
+            rows=("id", "size"),
+            post_date=("kind", lambda k: "+".join(dict.fromkeys(k))),
+            first_id=("id", "min"),
+            last_id=("id", "max"),
+        )
+        .reset_index()
+    )
+    out["id_span_days"] = ((out["last_id"] - out["first_id"]) / ids_per_day).astype("Float64")
+    out["partial"] = (out["id_span_days"] < PARTIAL_SPAN_DAYS).astype("boolean")
+    out = out.astype({"month": "string", "post_date": "string", "rows": "Int64", "first_id": "Int64", "last_id": "Int64"})
+    return out[cols]
+
+
+def _fetch(progress: bool | None) -> Path:
+    from trendlab.fetch import fetch
+    from trendlab.registry import source
+
+    return fetch(source(SOURCE).file("/jobs.db"), progress=progress)
+
+
 def load(*, progress: bool | None = None) -> Loaded:
     """Fetch ``jobs.db`` through the registry and read it (see :func:`parse_db`).
 
@@ -366,8 +466,6 @@ def load(*, progress: bool | None = None) -> Loaded:
     >>> from trendlab.sources import hn_whos_hiring_db
     >>> roles = hn_whos_hiring_db.load().frame  # doctest: +SKIP
     """
-    from trendlab.fetch import fetch
     from trendlab.registry import source
 
-    f = source(SOURCE).file("/jobs.db")
-    return parse_db(fetch(f, progress=progress), file=f.url)
+    return parse_db(_fetch(progress), file=source(SOURCE).file("/jobs.db").url)
