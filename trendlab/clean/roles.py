@@ -342,8 +342,15 @@ def title_items(segment: str, *, strict: bool, allow_area: bool = False) -> list
     head: str | None = None
     for k in range(len(items) - 1, -1, -1):
         t = titles[k]
+        if t is not None and head and allow_area and as_title(items[k]) is None and _is_modifier(items[k]):
+            # "Frontend, Backend and DevOps Engineers": a bare area takes the head after it
+            titles[k] = as_title(f"{_MARKUP.sub('', items[k])} {head}")
+            continue
         if t is not None:
-            head = _MARKUP.sub("", _TRAILING_PARENS.sub("", t)).split()[-1].strip(_WORD_EDGE)
+            words = _MARKUP.sub("", _TRAILING_PARENS.sub("", t)).split()
+            last = words[-1].strip(_WORD_EDGE)
+            prev = _clean_word(words[-2]) if len(words) > 1 else ""
+            head = last if _is_head(last.lower(), prev) else None
             continue
         if head and _is_modifier(items[k]):
             titles[k] = as_title(f"{_MARKUP.sub('', items[k])} {head}")
@@ -558,10 +565,18 @@ def _adjacent(lines: list[str], a: int, b: int) -> bool:
     return all(not lines[k] for k in range(a + 1, b))
 
 
+_LEVEL_WORDS = frozenset({"senior", "junior", "staff", "principal", "lead", "mid", "level", "entry", "experienced"})
+
+
 def _key(title: str) -> frozenset[str]:
+    """Title words without level words, singular: "Senior Engineers" -> {"engineer"}."""
     base = _TRAILING_PARENS.sub("", title)
     words = re.findall(r"[a-z0-9+#]+", normalize_title(base))
-    return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+    return frozenset(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+        for w in words
+        if w not in _LEVEL_WORDS
+    )
 
 
 def _merge(roles: list[_Role]) -> list[_Role]:

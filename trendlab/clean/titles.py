@@ -292,7 +292,7 @@ def context_hint(text: str | None) -> str | None:
     >>> context_hint("Acme | Senior PM | NYC") is None
     True
     """
-    if not text:
+    if not isinstance(text, str) or not text:
         return None
     t = text.lower()
     product, project = bool(_PRODUCT.search(t)), bool(_PROJECT.search(t))
@@ -404,8 +404,12 @@ class TitleIndex:
             )
             best = scores.argmax(axis=1)
             for i, j in enumerate(best):
-                s = float(scores[i, j])
-                out.append((int(j), s) if s >= cutoff and s > 0 else None)
+                if scores[i, j] == 0:
+                    out.append(None)
+                    continue
+                # the matrix holds rounded scores; report the exact one of the best match
+                s = fuzz.ratio(chunk[i], choices[j])
+                out.append((int(j), float(s)) if s >= cutoff else None)
         return out
 
 
