@@ -226,10 +226,15 @@ def test_a_thread_item_that_is_not_a_story_is_refused(http_server) -> None:
 
 def test_a_month_without_a_thread_is_an_error_after_one_fresh_look(http_server) -> None:
     kw = serve(http_server)
-    with pytest.raises(LookupError, match="2014-05"):
+    page0 = search_url(0, base=ALGOLIA, hits_per_page=2)
+    with pytest.raises(LookupError, match=r"thread by whoishiring for month\(s\) 2014-05"):
         load(months=["2014-03", "2014-05"], **kw)
-    # listed once (no cache), then once more in case the month opened since
-    assert requests_to(http_server, search_url(0, base=ALGOLIA, hits_per_page=2)) == 2
+    assert requests_to(http_server, page0) == 1  # no cache yet: the list is fresh
+    with pytest.raises(LookupError, match="2014-05"):
+        load(months=["2014-05"], **kw)
+    assert requests_to(http_server, page0) == 2  # the cached list is checked once more
+    assert len(load(months=["2014-04"], **kw).frame) == 2
+    assert requests_to(http_server, page0) == 2  # a cached month needs no fresh list
 
 
 def test_months_must_be_year_month(http_server) -> None:
@@ -283,6 +288,27 @@ def test_parse_snapshot_reasons() -> None:
     # an id read in an earlier thread of the same load is a duplicate
     _, held2 = parse_snapshot(_snap([_comment(12)]), month="2014-05", seen=seen)
     assert held2[0]["reason"] == "duplicate"
+
+
+def test_an_item_answered_with_another_id_is_unparsable(http_server) -> None:
+    kw = serve(http_server)
+    http_server.add(f"{FIREBASE}/item/9100013.json", json.dumps({"id": 1, "type": "comment", "text": "x"}))
+    q = load(months=["2014-03"], **kw).quarantine
+    assert q.loc[q["record_id"] == "9100013", ["reason", "detail"]].values.tolist() == [
+        ["unparsable", "answered with item 1"]
+    ]
+
+
+def test_a_thread_with_no_postings_gives_an_empty_typed_frame(http_server) -> None:
+    kw = serve(http_server)
+    story = {"by": "whoishiring", "id": 9100001, "kids": [], "time": 1393858800, "type": "story",
+             "title": "Ask HN: Who is hiring? (March 2014)"}  # fmt: skip
+    http_server.add(f"{FIREBASE}/item/9100001.json", json.dumps(story))
+    http_server.add(f"{ALGOLIA}/items/9100001", json.dumps({"id": 9100001, "children": []}))
+    loaded = load(months=["2014-03"], **kw)
+    assert loaded.rows_in == 0 and loaded.frame.empty
+    assert str(loaded.frame["posted_at"].dtype) == "datetime64[ns, UTC]"
+    assert loaded.frame.columns.tolist() == hn_api.COLUMNS
 
 
 def test_partial_month_when_the_snapshot_is_younger_than_the_settling_time() -> None:

@@ -15,8 +15,8 @@ For users with internet; the analysis itself reads the mirrored archives. Three 
    (``{FIREBASE_BASE}/item/<id>.json``) whose ``kids`` are its top-level comments, in ranked
    order, deleted and dead ones included. The Algolia item tree (``{ALGOLIA_BASE}/items/<id>``,
    nested ``children`` with ``author``, ``created_at_i``, ``text``, ``parent_id``) gives the
-   text of most of them in one request; a kid the tree lacks (Algolia leaves out deleted and
-   dead comments) or shows without author and text is read from Firebase
+   text of most of them in one request; a kid the tree lacks (Algolia leaves out deleted
+   comments, and its index can lag) or shows without author and text is read from Firebase
    (``/item/<kid>.json``: ``by``, ``time``, ``text``, ``parent``, ``deleted``, ``dead``), so
    every top-level comment is accounted for. Replies are never postings: the tree lists them
    and they are counted as ``reply-not-posting``; without the tree (``use_tree=False``) they
@@ -319,6 +319,8 @@ def _from_firebase(item: Any, item_id: int) -> dict:
         return {"id": item_id, "missing": True, "via": "firebase"}
     if not isinstance(item, dict):
         return {"id": item_id, "missing": True, "via": "firebase", "note": f"not an object: {item!r:.80}"}
+    if item.get("id") != item_id:
+        return {"id": item_id, "missing": True, "via": "firebase", "note": f"answered with item {item.get('id')!r}"}
     keep = ("id", "type", "by", "time", "text", "parent", "deleted", "dead")
     return {**{k: item[k] for k in keep if k in item}, "via": "firebase"}
 
@@ -590,8 +592,9 @@ def load(
     """
     wanted = None if months is None else set(_check_months(months))
     kw = {"algolia_base": algolia_base, "downloader": downloader, "hits_per_page": hits_per_page}
+    was_cached = (cache_dir() / "threads.json").is_file() and not refresh
     threads = discover_threads(refresh=refresh, **kw)
-    if wanted is not None and not refresh and not wanted <= set(threads["month"].dropna()):
+    if wanted is not None and was_cached and not wanted <= set(threads["month"].dropna()):
         threads = discover_threads(refresh=True, **kw)  # a month opened since the list was cached
     hiring = threads[threads["kind"] == "hiring"]
     undated = hiring[hiring["month"].isna()]
