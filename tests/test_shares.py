@@ -109,6 +109,13 @@ def test_share_table_rejects_bad_input(roles: pd.DataFrame) -> None:
         share_table(roles.assign(month="2015-13"), success="tech", by=[], population="p", measure="m")
 
 
+def test_share_table_of_no_rows_is_an_empty_valid_table() -> None:
+    empty = pd.DataFrame({"month": pd.Series([], dtype="string"), "tech": pd.Series([], dtype=bool)})
+    t = share_table(empty, success="tech", by=[], population="pm", measure="tech")
+    assert len(t) == 0 and list(t.columns[:3]) == ["period", "population", "measure"]
+    SHARES.validate(t)
+
+
 def test_shares_from_counts_keeps_empty_cells_as_missing() -> None:
     c = pd.DataFrame({"period": ["2015Q1", "2015Q2"], "successes": [3, 0], "n": [12, 0]})
     t = shares_from_counts(c, population="pm", measure="tech")
@@ -238,6 +245,7 @@ def test_classifier_uncertainty_widens_the_interval() -> None:
 def test_boundary_rates_and_empty_cells_are_reported() -> None:
     r = corrected_share(30, 100, 50, 50, 90, 100)
     assert "sensitivity estimated as 50/50" in r.correction
+    assert "observed 0/80: its sampling uncertainty is not represented" in corrected_share(0, 80, 45, 50, 95, 100).correction
     e = corrected_share(0, 0, 45, 50, 95, 100)
     assert math.isnan(e.estimate) and e.correction == "no data"
     low = corrected_share(2, 100, 45, 50, 90, 100)  # observed 2% < false-positive rate 10%

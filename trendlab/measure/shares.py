@@ -342,7 +342,8 @@ def share_table(
     for c in [period_col, *by]:
         if df[c].isna().any():
             raise ValueError(f"{caller}: column {c!r} is missing in {_first_bad(df[c].isna())}")
-    period_freq(df[period_col].astype(str).unique())  # every label parses, one frequency
+    if len(df):
+        period_freq(df[period_col].astype(str).unique())  # every label parses, one frequency
     work = pd.DataFrame({"period": df[period_col].astype(str), "_y": s.astype(int)})
     for c in by:
         work[c] = df[c]
@@ -392,7 +393,8 @@ def shares_from_counts(
             raise ValueError(f"{caller}: column {name!r} must hold whole numbers >= 0; {_first_bad(bad)} do not")
     if (x > m).any():
         raise ValueError(f"{caller}: successes > n in {_first_bad(x > m)}")
-    period_freq(counts[period_col].astype(str).unique())
+    if len(counts):
+        period_freq(counts[period_col].astype(str).unique())
     out = pd.DataFrame(
         {
             "period": counts[period_col].astype(str),
@@ -676,9 +678,13 @@ def corrected_share(
     p = successes / n
     rg = rogan_gladen(p, se_, sp_)
     notes = [rg.note] if rg.clipped else []
+    # At a boundary the binomial variance at the estimate is zero, so neither interval can
+    # carry that component; say so rather than report a falsely narrow interval silently.
     for name, k, tot in (("sensitivity", sens_tp, sens_n), ("specificity", spec_tn, spec_n)):
         if k in (0, tot):
             notes.append(f"{name} estimated as {k}/{tot}: its sampling uncertainty is not represented")
+    if successes in (0, n):
+        notes.append(f"observed {successes}/{n}: its sampling uncertainty is not represented")
     n_inv = 0
     if method == "delta":
         se = rogan_gladen_variance(p, n, se_, sens_n, sp_, spec_n) ** 0.5
