@@ -174,6 +174,18 @@ def test_time_to_first_pm_job_by_hand():
     assert km.median == 2.0 and km.survival_at(3.0) == pytest.approx(1 / 3)
 
 
+def test_one_call_summary_on_the_toy_history():
+    s = tr.engineer_to_pm_summary(TOY, observation_end="2003Q4")
+    assert s.headline[["count", "n"]].values.tolist() == [[2, 4], [1, 1]]
+    pooled = s.overall_rate.iloc[0]
+    assert (pooled["moves"], pooled["person_years"]) == (3, 8.0)
+    assert pooled["rate"] == pytest.approx(3 / 8)
+    assert s.trend is not None and s.trend.years_used == 4
+    assert s.km.events == 2
+    reasons = dict(zip(s.dropped["reason"], s.dropped["spells"] + s.dropped["persons"], strict=True))
+    assert reasons == {"overlapping_spell": 1, "pm_before_engineering": 1}
+
+
 # Freireich et al. (1963) 6-MP remission times (weeks); Klein & Moeschberger (2003), Table 4.1A.
 SIX_MP = [6, 6, 6, 7, 10, 13, 16, 22, 23, 6, 9, 10, 11, 17, 19, 20, 25, 32, 32, 34, 35]
 SIX_MP_EVENT = [1] * 9 + [0] * 12
@@ -319,8 +331,8 @@ def test_onet_related_transitions():
         "Related O*NET-SOC Code": ["11-3021.00", "15-1299.09", "15-1252.00"],
         "Relatedness Tier": ["Primary-Short", "Supplemental", "Primary-Long"],
     })
-    fams = {"15-1252.00": "software_engineering", "11-3021.00": "engineering_management",
-            "11-2021.00": "product_management"}
+    fams = {"15-1252": "software_engineering", "11-3021.00": "engineering_management",
+            "11-2021.00": "product_management"}  # a bare SOC prefix matches its detailed codes
     out = tr.onet_related_transitions(related, fams)
     got = {(r.from_family, r.to_family): r.count for r in out.itertuples()}
     assert got == {("software_engineering", "engineering_management"): 1,

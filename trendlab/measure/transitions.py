@@ -798,6 +798,63 @@ def cox_by_entry_cohort(
     return fit_cox(d["duration"], d["event"].astype(int), dummies[present])
 
 
+# --------------------------------------------------------------------------- one call
+
+
+@dataclass(frozen=True)
+class EngineerPMSummary:
+    """The career-path answer in one object (see :func:`engineer_to_pm_summary`)."""
+
+    headline: pd.DataFrame  # engineering -> PM and PM -> engineering cells, all moves
+    shares: pd.DataFrame  # full transition table with row shares
+    rates: pd.DataFrame  # yearly dated rates (sources with dates)
+    overall_rate: pd.DataFrame  # pooled over the trend years
+    trend: RateTrend | None
+    km: KaplanMeier | None
+    dropped: pd.DataFrame  # dated-analysis exclusions by reason
+
+
+def engineer_to_pm_summary(
+    spells: pd.DataFrame,
+    *,
+    observation_end: pd.Period | str | None = None,
+    trend_years: tuple[int, int] | None = None,
+    engineering: Sequence[str] = ENGINEERING,
+    contained: str = "drop",
+) -> EngineerPMSummary:
+    """Transition table, yearly rates, trend and time-to-PM for a spells table in one call.
+
+    Dated parts use only sources whose spells have start quarters. ``trend_years`` restricts
+    the pooled rate and the trend to years with enough exposure (e.g. ``(1995, 2016)``).
+
+    Examples
+    --------
+    >>> from trendlab.sources import career_paths
+    >>> s = engineer_to_pm_summary(career_paths.load().frame, observation_end="2020Q1",
+    ...                            trend_years=(1995, 2016))  # doctest: +SKIP
+    >>> s.headline  # doctest: +SKIP
+    """
+    fam = _with_families(spells)
+    shares = transition_shares(transition_table(consecutive_moves(fam)))
+    head = headline_cells(shares, engineering=engineering)
+    dated_sources = fam.loc[fam["dated"].fillna(False).astype(bool), "source"].unique()
+    dated = prepare_dated_spells(fam[fam["source"].isin(dated_sources)],
+                                 observation_end=observation_end, contained=contained)
+    rates = engineer_pm_rates(dated, engineering=engineering)
+    window = rates if trend_years is None else rates[rates["year"].between(*trend_years)]
+    pooled = window.groupby("source")[["moves", "person_years"]].sum().reset_index()
+    lo, hi = poisson_rate_interval(pooled["moves"].to_numpy(), pooled["person_years"].to_numpy())
+    pooled["rate"] = pooled["moves"] / pooled["person_years"]
+    pooled["ci_low"], pooled["ci_high"] = lo, hi
+    trend = fit_rate_trend(window) if window["person_years"].gt(0).sum() >= 2 else None
+    persons, drop_p = time_to_pm(dated, engineering=engineering)
+    km = kaplan_meier(persons["duration"], persons["event"]) if len(persons) else None
+    dropped = pd.concat([dated.summary(),
+                         drop_p.groupby("reason").size().rename("persons").reset_index()
+                         .assign(spells=0)], ignore_index=True)
+    return EngineerPMSummary(head, shares, rates, pooled, trend, km, dropped)
+
+
 # --------------------------------------------------------------------------- survey route
 
 
@@ -954,8 +1011,8 @@ def onet_related_transitions(
     """O*NET related-occupation links aggregated to role families (a static adjacency).
 
     ``count`` is the number of occupation-to-related-occupation links between two families —
-    O*NET's judgement of similarity, not people moving. Codes not in ``code_families`` are
-    ``other``. ``tiers`` keeps only some ``Relatedness Tier`` values (e.g. ``Primary-Short``).
+    O*NET's judgement of similarity, not people moving. A code is looked up as given, then by
+    its SOC prefix (``15-1252.00`` -> ``15-1252``); codes in neither are ``other``. ``tiers`` keeps only some ``Relatedness Tier`` values (e.g. ``Primary-Short``).
 
     Examples
     --------
@@ -978,8 +1035,13 @@ def onet_related_transitions(
             raise ValueError("tiers given but the frame has no relatedness-tier column")
         r = r[r[tier].isin(tiers)]
     fam = pd.Series(code_families) if not isinstance(code_families, pd.Series) else code_families
-    m = pd.DataFrame({"from_family": r[a].map(fam).fillna("other"),
-                      "to_family": r[b].map(fam).fillna("other")})
+
+    def family(codes: pd.Series) -> pd.Series:
+        # exact O*NET-SOC code first (15-1252.00), then its SOC prefix (15-1252)
+        exact = codes.map(fam)
+        return exact.fillna(codes.astype("string").str.split(".").str[0].map(fam)).fillna("other")
+
+    m = pd.DataFrame({"from_family": family(r[a]), "to_family": family(r[b])})
     agg = m.groupby(["from_family", "to_family"]).size().rename("count").reset_index()
     return TRANSITIONS.validate(pd.DataFrame({
         "from_family": agg["from_family"].astype("string"),
@@ -993,6 +1055,7 @@ def onet_related_transitions(
 __all__ = [
     "DatedSpells",
     "CoxFit",
+    "EngineerPMSummary",
     "KaplanMeier",
     "RateTrend",
     "assign_role_families",
@@ -1000,6 +1063,7 @@ __all__ = [
     "cox_by_entry_cohort",
     "engineer_pm_moves",
     "engineer_pm_rates",
+    "engineer_to_pm_summary",
     "engineering_exposure",
     "fit_cox",
     "fit_rate_trend",
