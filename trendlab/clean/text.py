@@ -40,7 +40,8 @@ _DROP = re.compile(
 )
 _LINK = re.compile(r"<a\b([^>]*)>(.*?)</a\s*>", re.S | re.I)
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
-_PRE = re.compile(r"<pre\b[^>]*>(.*?)(?:</pre\s*>|$)", re.S | re.I)
+# a line break right after </pre> is the block's end, not an extra blank line
+_PRE = re.compile(r"<pre\b[^>]*>(.*?)(?:</pre\s*>[ \t]*\n?|$)", re.S | re.I)
 _PARA = re.compile(r"</?p\b[^>]*>", re.I)
 _LINE = re.compile(r"<(?:br|/?(?:div|li|tr|ul|ol|table|blockquote|h[1-6]))\b[^>]*>", re.I)
 _ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
