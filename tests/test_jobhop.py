@@ -31,6 +31,7 @@ def test_v1_layout():
     assert (out.rows_in, len(out.frame), len(out.quarantine)) == (5, 3, 2)
     assert out.quarantine["reason"].tolist() == ["unknown_occupation", "malformed_date"]
     assert out.quarantine["record_id"].tolist() == ["jobhop_v1.csv:5", "jobhop_v1.csv:6"]
+    assert out.quarantine["detail"].tolist() == ["code 'unknown' and no label", "start_date=2010"]
     f = out.frame
     assert f["seq"].tolist() == [0, 1, 2]  # file order within the person
     assert f["occupation_label"].tolist() == ["software developer", "ict product manager",

@@ -264,7 +264,8 @@ def build_spells(
     code = df["esco_code"].mask(code_unknown, pd.NA)
     no_occ = df["occupation_label"].isna() & code.isna()
     flag(no_occ, "unknown_occupation",
-         "label and code missing" + (" (code 'unknown')" if code_unknown.any() else ""))
+         pd.Series("label and code missing", index=df.index, dtype="string")
+         .mask(code_unknown, "code 'unknown' and no label"))
     if known_labels is not None:
         outside = df["occupation_label"].notna() & ~df["occupation_label"].isin(known_labels)
         flag(outside, "unknown_occupation", "label not in the item list: " + df["occupation_label"])
