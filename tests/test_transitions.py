@@ -338,6 +338,10 @@ def test_onet_related_transitions():
     assert got == {("software_engineering", "engineering_management"): 1,
                    ("software_engineering", "other"): 1,
                    ("product_management", "software_engineering"): 1}
+    snake = related.rename(columns={"O*NET-SOC Code": "soc_code",
+                                    "Related O*NET-SOC Code": "related_soc_code",
+                                    "Relatedness Tier": "relatedness_tier"})  # onet.py's names
+    pd.testing.assert_frame_equal(tr.onet_related_transitions(snake, fams), out)
     short = tr.onet_related_transitions(related, fams, tiers=["Primary-Short"])
     assert short["count"].sum() == 1
     with pytest.raises(ValueError, match="related-code column"):

@@ -284,6 +284,10 @@ def headline_cells(
 
     Cells with no moves are shown with ``count`` 0 (not left out), so a source with no PM
     occupation at all says so.
+
+    Examples
+    --------
+    >>> headline_cells(transition_shares(transition_table(consecutive_moves(spells))))  # doctest: +SKIP
     """
     rows = []
     for (src, period), g in shares.groupby(["source", "period"], dropna=False, sort=True):
@@ -465,6 +469,10 @@ def engineering_exposure(
     -------
     DataFrame
         ``source, year, person_quarters, person_years, persons``.
+
+    Examples
+    --------
+    >>> engineering_exposure(prepare_dated_spells(spells, observation_end="2020Q1"))  # doctest: +SKIP
     """
     s = dated.spells
     e = s[s["role_family"].isin(engineering)][["source", "person_id", "start_q", "end_q"]]
@@ -505,6 +513,10 @@ def engineer_pm_moves(
     -------
     DataFrame
         ``source, person_id, from_seq, to_seq, quarter (int ordinal), year``.
+
+    Examples
+    --------
+    >>> engineer_pm_moves(prepare_dated_spells(spells))  # doctest: +SKIP
     """
     s = dated.spells
     g = s.groupby(["source", "person_id"], sort=False)
@@ -651,6 +663,11 @@ def time_to_pm(
     dropped : DataFrame
         ``source, person_id, reason``: ``no_engineering_spell`` (never at risk) and
         ``pm_before_engineering`` (a PM job before the first engineering job: not PM-naive).
+
+    Examples
+    --------
+    >>> persons, dropped = time_to_pm(prepare_dated_spells(spells))  # doctest: +SKIP
+    >>> kaplan_meier(persons["duration"], persons["event"]).survival_at(10)  # doctest: +SKIP
     """
     s = dated.spells
     key = ["source", "person_id"]

@@ -209,12 +209,22 @@ def load_jobhop(*, registry_source: str = JOBHOP_SOURCE, progress: bool | None =
 def load_karrierewege(
     *, registry_source: str = KARRIEREWEGE_SOURCE, progress: bool | None = None
 ) -> Loaded:
-    """Fetch and read every Karrierewege file declared in the registry."""
+    """Fetch and read every Karrierewege file declared in the registry.
+
+    Examples
+    --------
+    >>> out = load_karrierewege()  # doctest: +SKIP
+    """
     return parse_karrierewege(_fetch_all(registry_source, progress), source=KARRIEREWEGE_SOURCE)
 
 
 def load(*, progress: bool | None = None) -> Loaded:
-    """Both datasets stacked (``source`` tells them apart)."""
+    """Both datasets stacked (``source`` tells them apart).
+
+    Examples
+    --------
+    >>> load().frame.groupby("source").person_id.nunique()  # doctest: +SKIP
+    """
     return concat_loaded([load_jobhop(progress=progress), load_karrierewege(progress=progress)])
 
 

@@ -298,6 +298,11 @@ def find_member(files: Iterable[Path], pattern: str, *, where: str = "archive") 
     """The one responses CSV among extracted files (basename glob, case-insensitive).
 
     macOS resource-fork copies (``__MACOSX/``, ``._name``) are ignored.
+
+    Examples
+    --------
+    >>> find_member([Path("x/__MACOSX/._a.csv"), Path("x/a.csv")], "a.csv").name
+    'a.csv'
     """
     hits = [
         p for p in files
