@@ -64,6 +64,12 @@ def test_two_runs_give_one_row_per_id_with_the_most_complete_text():
     assert not f["partial_month"].any()
 
 
+def test_one_run_alone():
+    got = jobs.parse_file(RUNS[1])
+    assert got.rows_in == 4 and got.frame["posting_id"].tolist() == ["47000101", "47000102", "47000103"]
+    assert got.quarantine["reason"].tolist() == ["not-thread-posting"]
+
+
 def test_a_run_fetched_days_after_the_thread_opened_is_partial():
     got, cov = jobs.parse_files(RUNS[:1])
     assert cov["partial_month"].tolist() == [True]

@@ -58,10 +58,11 @@ April 2018, crawled from the HN item pages by the hn-hiring-mapped project (2016
 and 2017-09 are absent). About 28,000 postings with their HTML text, the author and the
 project's own guesses of location and remote/intern/H1B status.
 
-Caveats: each thread was crawled once, usually one to three days after it opened, so a file
-holds most but not all of its thread's postings (about 75-95% of the postings on the saved
-thread pages of the same months; 2018-04 about 40%). No timestamps. The comment id in ``url``
-joins it to the saved thread pages.
+Caveats: each thread was crawled once, usually one to four days after it opened, so a file
+holds most but not all of its thread's postings: per month, a median of 90% (73-100%) as many
+as the saved thread page of the same month keeps, and 41% for 2018-04, crawled hours after
+the thread opened. It also holds some posts that HN later killed (dead or flagged on the saved
+pages). No timestamps. The comment id in ``url`` joins it to the saved thread pages.
 """
 
 _INPUT_LINE = re.compile(r"^(\d+)\s+(\d{4})-(\d{1,2})$")

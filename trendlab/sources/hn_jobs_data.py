@@ -244,8 +244,23 @@ def _coverage(runs: list[Run], kept_rows: list[dict]) -> pd.DataFrame:
 
 
 def parse_files(paths: Iterable[str | Path]) -> tuple[Loaded, pd.DataFrame]:
-    """Read run files (``.../runs/<date>/raw.json``) and parse them together."""
+    """Read run files (``.../runs/<date>/raw.json``) and parse them together.
+
+    Runs must be parsed together for the overlap between them to be resolved.
+    """
     return parse_runs([read_run(p) for p in paths])
+
+
+def parse_file(path: str | Path) -> Loaded:
+    """Raw postings of one run on its own (ids repeated within the run are still deduplicated).
+
+    Examples
+    --------
+    >>> got = parse_file("tests/fixtures/hn/jobs_data/runs/2026-04-20/raw.json")  # doctest: +SKIP
+    >>> got.rows_in, len(got.frame)  # doctest: +SKIP
+    (4, 3)
+    """
+    return parse_files([path])[0]
 
 
 def _paths(progress: bool | None) -> list[Path]:
