@@ -1,5 +1,6 @@
-"""Verbs on frames: HN comment HTML to text (:mod:`~trendlab.clean.text`) and the merge of the
-HN archives into one row per posting (:mod:`~trendlab.clean.dedupe`).
+"""Verbs on frames, between the source readers and the measurements.
 
-Every function takes a frame and returns a new one; inputs are never changed.
+Each function takes a frame and returns a new one; inputs are never changed. For the HN
+postings: :mod:`~trendlab.clean.text` turns comment HTML into text and names the company,
+:mod:`~trendlab.clean.dedupe` merges the archives into one row per posting.
 """
