@@ -286,3 +286,4 @@ def test_title_items_strict_and_lenient():
     assert title_items("Senior Software Engineer, Payments Platform", strict=True) == [
         "Senior Software Engineer, Payments Platform"
     ]
+

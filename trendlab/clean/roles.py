@@ -117,6 +117,7 @@ class _Cues:
     fluff: frozenset[str]
     stop: frozenset[str]
     trigger: re.Pattern[str]
+    trigger_words: re.Pattern[str]
     clause_end: re.Pattern[str]
     section: re.Pattern[str]
     closing: re.Pattern[str]
@@ -124,7 +125,7 @@ class _Cues:
     not_offer: re.Pattern[str]
 
 
-KINDS = ("head", "area", "area_role", "dept_role", "fluff", "stop", "trigger", "clause_end", "section", "closing", "generic", "not_offer")
+KINDS = ("head", "area", "area_role", "dept_role", "fluff", "stop", "trigger", "trigger_word", "clause_end", "section", "closing", "generic", "not_offer")
 
 
 @cache
@@ -158,6 +159,7 @@ def cues() -> _Cues:
         fluff=frozenset(t.lower() for t in by_kind["fluff"]),
         stop=frozenset(t.lower() for t in by_kind["stop"]),
         trigger=alternation("trigger"),
+        trigger_words=re.compile("|".join(re.escape(t.lower()) for t in by_kind["trigger_word"])),
         clause_end=alternation("clause_end"),
         section=alternation("section"),
         closing=alternation("closing"),
@@ -189,7 +191,7 @@ _SENIORITY_ONLY = re.compile(
 _PARENS_ANY = re.compile(r"\([^()]*\)")
 _URL = re.compile(r"\(?\s*(?:https?://|www\.)\S+\)?", re.IGNORECASE)
 _LIST_SPLIT = re.compile(r"\s*(?:,|;|\s\+\s|\s&\s|\band/or\b|\bas well as\b|\band\b)\s*", re.IGNORECASE)
-_LEAD_SEP = re.compile(r":\s|:$|\s[-–—]{1,2}\s|\s\|\s|\s@\s|\s*\(?https?://|\s+\.\s", re.IGNORECASE)
+_LEAD_SEP = re.compile(r":(?=\s|$)|\s[-–—]{1,2}\s|\s[|@.]\s|\(?https?://", re.IGNORECASE)
 _HEADER_PIPE = re.compile(r"\s*\|\s*")
 _HEADER_DASH = re.compile(r"\s+(?:-{1,2}|–|—|·|•)\s+|\s*;\s+")
 _HIRING_PREFIX = re.compile(
@@ -220,23 +222,31 @@ def _is_head(word: str, previous: str) -> bool:
 
 def _split_top(text: str, pattern: re.Pattern[str]) -> list[str]:
     """Split on ``pattern`` outside parentheses and brackets."""
-    out, depth, start = [], 0, 0
-    pos = 0
-    while pos < len(text):
-        ch = text[pos]
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            m = pattern.match(text, pos)
-            if m and m.end() > pos:
-                out.append(text[start:pos])
-                start = pos = m.end()
-                continue
-        pos += 1
+    if "(" not in text and "[" not in text:
+        return pattern.split(text)
+    out, start = [], 0
+    for m in pattern.finditer(text):
+        a = m.start()
+        if m.end() == a:
+            continue
+        depth = text.count("(", 0, a) - text.count(")", 0, a) + text.count("[", 0, a) - text.count("]", 0, a)
+        if depth > 0:
+            continue
+        out.append(text[start:a])
+        start = m.end()
     out.append(text[start:])
     return out
+
+
+def _lead(content: str) -> tuple[str, str]:
+    """The text before the first separator outside parentheses, and the text after it."""
+    head = content[:120]
+    for m in _LEAD_SEP.finditer(head):
+        a = m.start()
+        if head.count("(", 0, a) - head.count(")", 0, a) > 0:
+            continue
+        return content[:a], content[m.end() :].lstrip(" :-–—|@")
+    return content, ""
 
 
 @lru_cache(maxsize=500_000)
@@ -300,6 +310,15 @@ def _is_area(words: list[str], areas: frozenset[str] | None = None) -> bool:
     return joined in areas or all(w in areas for w in words)
 
 
+def _has_head_word(text: str) -> bool:
+    """A fast screen: some word could end a title (a head noun, or "of" as in "Head of X")."""
+    for w in text.lower().split():
+        w = w.strip(_WORD_EDGE)
+        if w in ("of", "staff") or w in _QUALIFIED_HEAD or _is_head(w, ""):
+            return True
+    return False
+
+
 def _is_modifier(item: str) -> bool:
     """An item that can take the head of the item after it: "Python", "iOS", "Frontend"."""
     words = [w for w in (_clean_word(x) for x in _PARENS_ANY.sub(" ", item).split()) if w]
@@ -347,7 +366,7 @@ def title_items(segment: str, *, strict: bool, allow_area: bool = False) -> list
             titles[k] = as_title(f"{_MARKUP.sub('', items[k])} {head}")
             continue
         if t is not None:
-            words = _MARKUP.sub("", _TRAILING_PARENS.sub("", t)).split()
+            words = _MARKUP.sub("", _TRAILING_PARENS.sub("", t)).split() or [""]
             last = words[-1].strip(_WORD_EDGE)
             prev = _clean_word(words[-2]) if len(words) > 1 else ""
             head = last if _is_head(last.lower(), prev) else None
@@ -486,16 +505,14 @@ def _split_post(text: str, company: str | None) -> tuple[list[_Role], str | None
         if pm_:  # "(Software Engineers) Innovation at any layer ..."
             lead, rest = pm_.group(1), content[pm_.end() :]
         else:
-            parts = _split_top(content, _LEAD_SEP)
-            lead = parts[0]
-            rest = content[len(lead) :].lstrip(" :-–—|@") if len(parts) > 1 else ""
+            lead, rest = _lead(content)
         titles = None
-        if len(lead) <= 90 and (m or lead[:1].isupper() or lead[:1].isdigit()):
+        if len(lead) <= 90 and (m or lead[:1].isupper() or lead[:1].isdigit()) and _has_head_word(lead):
             titles = title_items(lead, strict=True)
         if titles:
             role_at[i] = (titles, _own_text(rest), bool(m))
             continue
-        for tm in c.trigger.finditer(line):
+        for tm in _triggers(line, c):
             after = line[tm.end() :].lstrip(" :")
             end = c.clause_end.search(after)
             clause = after[: end.start()] if end else after
@@ -561,6 +578,22 @@ def _split_post(text: str, company: str | None) -> tuple[list[_Role], str | None
     return roles, shared, header_line, None
 
 
+def _triggers(line: str, c: _Cues) -> list[re.Match[str]]:
+    """Hiring phrases in a line, searched only near the words every phrase holds (fast)."""
+    spans: list[list[int]] = []
+    for m in c.trigger_words.finditer(line.lower()):
+        a, b = max(0, m.start() - 45), min(len(line), m.end() + 40)
+        if spans and a <= spans[-1][1]:
+            spans[-1][1] = b
+        else:
+            spans.append([a, b])
+    found: dict[tuple[int, int], re.Match[str]] = {}
+    for a, b in spans:
+        for tm in c.trigger.finditer(line, a, b):
+            found.setdefault((tm.start(), tm.end()), tm)
+    return [found[k] for k in sorted(found)]
+
+
 def _adjacent(lines: list[str], a: int, b: int) -> bool:
     return all(not lines[k] for k in range(a + 1, b))
 
@@ -568,6 +601,7 @@ def _adjacent(lines: list[str], a: int, b: int) -> bool:
 _LEVEL_WORDS = frozenset({"senior", "junior", "staff", "principal", "lead", "mid", "level", "entry", "experienced"})
 
 
+@lru_cache(maxsize=200_000)
 def _key(title: str) -> frozenset[str]:
     """Title words without level words, singular: "Senior Engineers" -> {"engineer"}."""
     base = _TRAILING_PARENS.sub("", title)
@@ -581,13 +615,16 @@ def _key(title: str) -> frozenset[str]:
 
 def _merge(roles: list[_Role]) -> list[_Role]:
     """Merge mentions of one role ("Engineers" in the header, "Backend Engineer:" below)."""
+    if len(roles) < 2:
+        return roles
     out: list[_Role] = []
     keys: list[frozenset[str]] = []
+    fams: list[str] = []
     for r in roles:
         k = _key(r.title)
         fam = _classify_known(r.title, None).role_family
         for n, (o, ok) in enumerate(zip(out, keys, strict=True)):
-            if (k <= ok or ok <= k) and fam == _classify_known(o.title, None).role_family:
+            if (k <= ok or ok <= k) and fam == fams[n]:
                 if not o.own and r.own:
                     o.own, o.found_in = r.own, r.found_in
                     if k > ok:
@@ -598,6 +635,7 @@ def _merge(roles: list[_Role]) -> list[_Role]:
         else:
             out.append(_Role(r.title, r.found_in, list(r.own), r.line))
             keys.append(k)
+            fams.append(fam)
     return out
 
 
