@@ -203,6 +203,10 @@ def test_every_posting_once_and_schema(split_all):
          [("PM", "product_management")]),
         ("Acme | Senior Engineers | NYC\n\nBackend Engineer: Python.\nFrontend Engineer: React and CSS grid.",
          [("Backend Engineer", "software_engineering"), ("Frontend Engineer", "software_engineering")]),
+        ("Acme | Interns | Boston", []),
+        ("Acme | Engineering Interns | Boston", [("Engineering Interns", "software_engineering")]),
+        ("Acme | NYC\n3.) Product Manager: owns the roadmap of our product line.\n4.) Data Engineer: Spark.",
+         [("Product Manager", "product_management"), ("Data Engineer", "software_engineering")]),
         ("Acme | London\n-Senior PHP developers\n-Senior frontend developers",
          [("Senior PHP developers", "software_engineering"), ("Senior frontend developers", "software_engineering")]),
     ],
@@ -287,3 +291,14 @@ def test_title_items_strict_and_lenient():
         "Senior Software Engineer, Payments Platform"
     ]
 
+
+
+def test_technical_qualifier_after_a_dash_is_kept():
+    text = (
+        "Acme | NYC\n\n- Product Manager - Platform (SF) http://acme.example/pm\n"
+        "- Product Manager - Payments http://acme.example/pm2\n- Data Engineer - http://acme.example/de"
+    )
+    r = split_roles(posts(p=text), fuzzy=False).roles
+    assert r["role_title"].tolist() == ["Product Manager - Platform", "Product Manager", "Data Engineer"]
+    assert r["technical_pm"].tolist() == [True, False, False]
+    assert r["found_in"].tolist() == ["list"] * 3

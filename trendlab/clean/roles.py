@@ -114,6 +114,7 @@ class _Cues:
     areas: frozenset[str]
     area_roles: frozenset[str]
     dept_roles: frozenset[str]
+    bare_only: frozenset[str]
     fluff: frozenset[str]
     stop: frozenset[str]
     trigger: re.Pattern[str]
@@ -125,7 +126,7 @@ class _Cues:
     not_offer: re.Pattern[str]
 
 
-KINDS = ("head", "area", "area_role", "dept_role", "fluff", "stop", "trigger", "trigger_word", "clause_end", "section", "closing", "generic", "not_offer")
+KINDS = ("head", "area", "area_role", "dept_role", "bare_only", "fluff", "stop", "trigger", "trigger_word", "clause_end", "section", "closing", "generic", "not_offer")
 
 
 @cache
@@ -156,6 +157,7 @@ def cues() -> _Cues:
         areas=frozenset(t.lower() for t in by_kind["area"] + by_kind["area_role"]),
         area_roles=frozenset(t.lower() for t in by_kind["area_role"]),
         dept_roles=frozenset(t.lower() for t in by_kind["dept_role"]),
+        bare_only=frozenset(w for t in by_kind["bare_only"] for w in t.lower().split()),
         fluff=frozenset(t.lower() for t in by_kind["fluff"]),
         stop=frozenset(t.lower() for t in by_kind["stop"]),
         trigger=alternation("trigger"),
@@ -170,7 +172,9 @@ def cues() -> _Cues:
 
 # --------------------------------------------------------------------------- role titles
 
-_BULLET = re.compile(r"^\s*(?:(?:[-*•·‣▪◦►>+–—]|\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)])\s+|[-*•](?=[A-Z]))")
+_BULLET = re.compile(
+    r"^\s*(?:[-*•·‣▪◦►▸▹➢➤→○●■□✓✔★☆>+–—]\s*|\d{1,2}(?:\.\)|[.):])\s+|\(\d{1,2}\)\s+|[a-z][.)]\s+)"
+)
 _INLINE_BULLETS = re.compile(r"\s+(?=[*•·]\s+\S)")
 _PAREN_LEAD = re.compile(r"^\(([^()]{2,60})\)\s*")
 _MARKUP = re.compile(r"^[\s*_#`\"'“”]+|[\s*_#`\"'“”]+$")
@@ -294,6 +298,8 @@ def as_title(candidate: str, allow_area: bool = False) -> str | None:
     if _is_head(last, prev):
         if _SENIORITY_ONLY.match(base) or last in ("lead", "leads") and len(bwords) == 1:
             return None
+        if all(w in c_cues.bare_only or w in c_cues.fluff for w in re.split(r"[\s/]+", " ".join(bwords)) if w):
+            return None  # "Interns", "Summer internships": no kind of work named
         return c
     if _HEAD_OF.match(base):
         return c
@@ -378,7 +384,7 @@ def title_items(segment: str, *, strict: bool, allow_area: bool = False) -> list
     # "Senior Software Engineer, Payments Platform": a short trailing item qualifies a title
     for k in range(1, len(items)):
         if titles[k] is None and titles[k - 1] and _is_qualifier(items[k], titles[k - 1], strict):
-            titles[k - 1] = f"{titles[k - 1]}, {items[k].strip()}"
+            titles[k - 1] = f"{titles[k - 1]}, {items[k].strip(' -–—:;,.')}"
             titles[k] = ""
     out = [t for t in titles if t]
     if strict and (any(t is None for t in titles) or not out):
@@ -401,6 +407,15 @@ def _is_qualifier(item: str, title: str, strict: bool) -> bool:
         return item.strip()[:1].isupper()
     # in a header field only a technical PM qualifier is kept ("Senior PM, Platform")
     return bool(_PM_LIKE.search(title) and _TECH_QUALIFIER.search(item))
+
+
+def _dash_qualifier(title: str, rest: str) -> str | None:
+    """A technical-PM qualifier written after a dash: "Product Manager - Platform"."""
+    if not rest or not _PM_LIKE.search(title):
+        return None
+    first, _ = _lead(rest)
+    first = _TRAILING_PARENS.sub("", first).strip()
+    return first if first and _is_qualifier(first, title, strict=False) else None
 
 
 def _cut_at_stop(item: str) -> str:
@@ -510,6 +525,10 @@ def _split_post(text: str, company: str | None) -> tuple[list[_Role], str | None
         if len(lead) <= 90 and (m or lead[:1].isupper() or lead[:1].isdigit()) and _has_head_word(lead):
             titles = title_items(lead, strict=True)
         if titles:
+            qual = _dash_qualifier(titles[-1], rest)
+            if qual:  # "Product Manager - Platform (SF) - http://..."
+                titles[-1] = f"{titles[-1]} - {qual}"
+                rest = rest[len(qual) :].lstrip(" :-–—|@")
             role_at[i] = (titles, _own_text(rest), bool(m))
             continue
         for tm in _triggers(line, c):
@@ -613,6 +632,9 @@ def _key(title: str) -> frozenset[str]:
     )
 
 
+_BODY_KINDS = frozenset({"list", "heading", "paragraph"})
+
+
 def _merge(roles: list[_Role]) -> list[_Role]:
     """Merge mentions of one role ("Engineers" in the header, "Backend Engineer:" below)."""
     if len(roles) < 2:
@@ -624,6 +646,8 @@ def _merge(roles: list[_Role]) -> list[_Role]:
         k = _key(r.title)
         fam = _classify_known(r.title, None).role_family
         for n, (o, ok) in enumerate(zip(out, keys, strict=True)):
+            if o.found_in in _BODY_KINDS and r.found_in in _BODY_KINDS and o.line != r.line:
+                continue  # two role lines are two roles, even with the same title
             if (k <= ok or ok <= k) and fam == fams[n]:
                 if not o.own and r.own:
                     o.own, o.found_in = r.own, r.found_in

@@ -45,7 +45,7 @@ from trendlab.config import PACKAGE_DIR
 
 TAXONOMY_DIR = PACKAGE_DIR / "taxonomy"
 MATCH_METHODS = ("exact", "rule", "fuzzy", "none")
-FUZZY_CUTOFF = 88.0
+FUZZY_CUTOFF = 90.0
 PM_FAMILY = "product_management"
 OTHER_FAMILY = "other"
 
@@ -409,7 +409,10 @@ class TitleIndex:
                     continue
                 # the matrix holds rounded scores; report the exact one of the best match
                 s = fuzz.ratio(chunk[i], choices[j])
-                out.append((int(j), float(s)) if s >= cutoff else None)
+                # short words are acronyms ("pr", "hr"): one letter apart is another job
+                short = {w for w in chunk[i].split() if len(w) <= 3}
+                ok = s >= cutoff and short <= set(choices[j].split())
+                out.append((int(j), float(s)) if ok else None)
         return out
 
 
@@ -476,12 +479,15 @@ def _esco_labels(path: Path, by_label, by_code) -> list[tuple[str, str, str, int
         rows.append((pref, f"esco:{code}:{pref}", fam, 0))
         for alt in (alts or "").split("\n") if isinstance(alts, str) else []:
             if alt.strip():
-                rows.append((alt.strip(), f"esco:{code}:{pref}", fam, 3))
+                rows.append((alt.strip(), f"esco:{code}:{alt.strip()}", fam, 3))
     return rows
 
 
+INDEX_FORMAT = "2"  # bump when the way the index is built changes
+
+
 def _index_cache_key(paths: list[Path]) -> str:
-    h = hashlib.sha256()
+    h = hashlib.sha256(INDEX_FORMAT.encode())
     for name in ("reference_families.csv", "title_abbreviations.csv", "seniority.csv"):
         h.update((TAXONOMY_DIR / name).read_bytes())
     from trendlab.fetch import sha256_of
