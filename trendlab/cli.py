@@ -119,6 +119,16 @@ def _print_accounting() -> None:
             f"  {name:<18} {acc['rows_in']:>7} in = {acc['kept_by_reader']:>7} kept "
             f"+ {acc['quarantined_by_reader']:>6} quarantined  {'ok' if ok else 'MISMATCH'}"
         )
+    kept = sum(a["kept_by_reader"] for a in rep["accounting"].values())
+    postings = rep.get("postings")
+    if postings is not None:
+        typer.echo(
+            f"  merged by comment id: {kept} copies -> {postings} postings "
+            f"+ {kept - postings} duplicate copies quarantined"
+        )
+    q = pipeline.read_output("postings_quarantine")
+    by = q.groupby(["source", "reason"]).size()
+    typer.echo("quarantine by reason: " + ", ".join(f"{s}/{r} {n}" for (s, r), n in by.items()))
 
 
 @app.command()

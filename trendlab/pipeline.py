@@ -121,6 +121,7 @@ def write_table(df: pd.DataFrame, path: Path) -> str:
     try:
         pq.write_table(table, tmp, compression="zstd", write_statistics=True)
         digest = _sha(Path(tmp).read_bytes())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; tables are for every reader
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -134,6 +135,7 @@ def write_json(obj: object, path: Path) -> str:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)
     return _sha(data)
 
@@ -171,8 +173,17 @@ def _stage_postings(_: dict) -> dict[str, object]:
     from trendlab.clean.text import add_text
     from trendlab.sources import hn_hiring_mapped, hn_jobs_data, hn_thread_pages
 
-    loaded = {m.SOURCE: m.load() for m in (hn_thread_pages, hn_hiring_mapped, hn_jobs_data)}
-    merged = merge_postings([add_text(ld.frame) for ld in loaded.values()])
+    parsed = {
+        m.SOURCE: m.load_with_coverage() for m in (hn_thread_pages, hn_hiring_mapped, hn_jobs_data)
+    }
+    loaded = {name: ld for name, (ld, _) in parsed.items()}
+    coverage = pd.concat([cov for _, cov in parsed.values()], ignore_index=True)
+    # the readers' quarantines go to the merge so that a post one archive saw removed
+    # (dead, flagged, deleted) is not brought back by an archive crawled before moderation
+    merged = merge_postings(
+        [add_text(ld.frame) for ld in loaded.values()],
+        quarantines=[ld.quarantine for ld in loaded.values()],
+    )
     quarantine = pd.concat(
         [ld.quarantine for ld in loaded.values()] + [merged.quarantine], ignore_index=True
     )
@@ -187,7 +198,9 @@ def _stage_postings(_: dict) -> dict[str, object]:
     return {
         "postings": merged.postings,
         "postings_quarantine": quarantine.sort_values(list(quarantine.columns)).reset_index(drop=True),
+        "postings_coverage": coverage.sort_values(["source", "month"]).reset_index(drop=True),
         "postings_report.json": {
+            "postings": len(merged.postings),
             "accounting": accounting,
             "alone": merged.alone,
             "agreement": merged.agreement.to_dict(orient="records"),
@@ -195,10 +208,22 @@ def _stage_postings(_: dict) -> dict[str, object]:
     }
 
 
+def _stage_roles_extracted(_: dict) -> dict[str, object]:
+    from trendlab.sources import hn_whos_hiring_db
+
+    path = hn_whos_hiring_db.fetch_db()
+    ld = hn_whos_hiring_db.parse_db(path)
+    return {
+        "roles_extracted": ld.frame,
+        "roles_extracted_quarantine": ld.quarantine,
+        "roles_extracted_coverage": hn_whos_hiring_db.month_coverage(path),
+    }
+
+
 STAGES: list[Stage] = [
     Stage(
         name="postings",
-        outputs=("postings", "postings_quarantine", "postings_report.json"),
+        outputs=("postings", "postings_quarantine", "postings_coverage", "postings_report.json"),
         run=_stage_postings,
         sources=("hn-thread-pages", "hn-hiring-mapped", "hn-jobs-data"),
         modules=(
@@ -209,6 +234,14 @@ STAGES: list[Stage] = [
             "trendlab.clean.dedupe",
         ),
         description="HN 'Who is hiring?' posts from every mirrored archive, merged by comment id",
+    ),
+    Stage(
+        name="roles_extracted",
+        outputs=("roles_extracted", "roles_extracted_quarantine", "roles_extracted_coverage"),
+        run=_stage_roles_extracted,
+        sources=("hackernews-whos-hiring",),
+        modules=("trendlab.sources.hn_whos_hiring_db",),
+        description="machine-extracted HN role titles, 2022-12 .. 2025-10 (no posting text)",
     ),
 ]
 

@@ -43,7 +43,7 @@ def use_house_style() -> None:
             "figure.dpi": 100,
             "savefig.dpi": 150,
             "savefig.bbox": "tight",
-            "axes.titleweight": "semibold",
+            "axes.titleweight": "bold",
             "axes.titlesize": 12,
             "axes.spines.top": False,
             "axes.spines.right": False,

@@ -311,6 +311,13 @@ def _paths(progress: bool | None) -> tuple[Path, list[Path]]:
     return paths[0], paths[1:]
 
 
+def load_with_coverage(*, progress: bool | None = None) -> tuple[Loaded, pd.DataFrame]:
+    """Parse every registered month file once: the raw postings and the per-month coverage."""
+    input_path, months = _paths(progress)
+    parsed = parse_files(input_path, months, progress=progress)
+    return loaded_from(parsed), coverage_of(parsed)
+
+
 def load(*, progress: bool | None = None) -> Loaded:
     """Read every registered month file into raw postings.
 

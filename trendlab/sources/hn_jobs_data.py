@@ -269,6 +269,11 @@ def _paths(progress: bool | None) -> list[Path]:
     return [fetch(f, progress=progress) for f in bar]
 
 
+def load_with_coverage(*, progress: bool | None = None) -> tuple[Loaded, pd.DataFrame]:
+    """Parse every registered run once: the raw postings and the per-thread coverage."""
+    return parse_files(_paths(progress))
+
+
 def load(*, progress: bool | None = None) -> Loaded:
     """Read every registered run into raw postings, one row per comment id.
 

@@ -542,6 +542,12 @@ def coverage_of(pages: list[ThreadPage]) -> pd.DataFrame:
     return out.sort_values("month").reset_index(drop=True)
 
 
+def load_with_coverage(*, progress: bool | None = None) -> tuple[Loaded, pd.DataFrame]:
+    """Parse every registered page once: the raw postings and the per-month coverage."""
+    pages = parse_files(_paths(progress), progress=progress)
+    return loaded_from(pages), coverage_of(pages)
+
+
 def load(*, progress: bool | None = None) -> Loaded:
     """Read every registered thread page into raw postings.
 

@@ -415,7 +415,7 @@ def month_coverage(path: str | Path | None = None, *, progress: bool | None = No
     >>> cov.loc[cov["partial"], "month"].tolist()  # doctest: +SKIP
     ['2024-09', '2024-10', '2025-03']
     """
-    path = _fetch(progress) if path is None else Path(path)
+    path = fetch_db(progress) if path is None else Path(path)
     raw = read_table(path)
     pid, posted, _, reason, _ = _screen(raw)
     keep = reason.isna()
@@ -446,7 +446,7 @@ def month_coverage(path: str | Path | None = None, *, progress: bool | None = No
     return out[cols]
 
 
-def _fetch(progress: bool | None) -> Path:
+def fetch_db(progress: bool | None = None) -> Path:
     from trendlab.fetch import fetch
     from trendlab.registry import source
 
@@ -468,4 +468,4 @@ def load(*, progress: bool | None = None) -> Loaded:
     """
     from trendlab.registry import source
 
-    return parse_db(_fetch(progress), file=source(SOURCE).file("/jobs.db").url)
+    return parse_db(fetch_db(progress), file=source(SOURCE).file("/jobs.db").url)
