@@ -302,3 +302,27 @@ def test_technical_qualifier_after_a_dash_is_kept():
     assert r["role_title"].tolist() == ["Product Manager - Platform", "Product Manager", "Data Engineer"]
     assert r["technical_pm"].tolist() == [True, False, False]
     assert r["found_in"].tolist() == ["list"] * 3
+
+
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        # a role list cut short by the words after it
+        ("Acme is hiring talented hackers of all kinds to help us.", ["hackers"]),
+        ("looking for a senior systems engineer (unix, storage) Minimum 5 years.",
+         ["senior systems engineer (unix, storage)"]),
+        # roles separated by spaced slashes in a header field, and "Ruby on Rails"
+        ("Acme | Algorithm Developer / Cloud Engineer / Technical Program Managers | Remote",
+         ["Algorithm Developer", "Cloud Engineer", "Technical Program Managers"]),
+        ("Ruby on Rails Developer | Bellingham, WA | Salary DOE", ["Ruby on Rails Developer"]),
+        # an inline numbered list after a hiring phrase
+        ("Acme | Boston\nWe are looking for 1) Mobile Engineer 2) Data Scientist.", ["Mobile Engineer", "Data Scientist"]),
+        # a decorative first line, then a hiring sentence
+        ("----\nNudge is hiring Account Execs in New York\n----", ["Account Execs"]),
+        # a title heading naming the company
+        ("San Francisco - Full Time\n\nFull Stack Developer At Mailgun\n\nWe send email.", ["Full Stack Developer"]),
+    ],
+)
+def test_titles_found_in_awkward_places(text, titles):
+    got = split_roles(posts(p=text), fuzzy=False).roles["role_title"].tolist()
+    assert got == titles

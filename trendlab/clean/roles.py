@@ -180,8 +180,9 @@ _PAREN_LEAD = re.compile(r"^\(([^()]{2,60})\)\s*")
 _MARKUP = re.compile(r"^[\s*_#`\"'“”]+|[\s*_#`\"'“”]+$")
 _TRAILING_PARENS = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*$")
 _WORD_EDGE = ".,;:!?()[]{}\"'“”‘’*_`"
+_RAILS = re.compile(r"\bruby on rails\b", re.IGNORECASE)
 _FIRST = re.compile(r"^(?:our|my|his|her|their)\s+(?:first|founding|next)\s+", re.IGNORECASE)
-_COUNT = re.compile(r"^(?:\d+\s*x?|\(\d+\)|x\d+)\s+", re.IGNORECASE)
+_COUNT = re.compile(r"^(?:\d+\s*x?|\(\d+\)|x\d+|\d{1,2}[.)])\s+", re.IGNORECASE)
 _HEAD_OF = re.compile(
     r"^(?:heads?|directors?|vps?|svp|evp|vice presidents?|chief|managers?)\s+(?:of|for)\s+\S"
     r"|^(?:vps?|svp|evp)\s+\S|^(?:heads?|directors?)\s*,\s*\S",
@@ -194,8 +195,12 @@ _SENIORITY_ONLY = re.compile(
 )
 _PARENS_ANY = re.compile(r"\([^()]*\)")
 _URL = re.compile(r"\(?\s*(?:https?://|www\.)\S+\)?", re.IGNORECASE)
-_LIST_SPLIT = re.compile(r"\s*(?:,|;|\s\+\s|\s&\s|\band/or\b|\bas well as\b|\band\b)\s*", re.IGNORECASE)
+_LIST_SPLIT = re.compile(
+    r"\s*(?:,|;|\s\+\s|\s&\s|\band/or\b|\bas well as\b|\band\b|\s\d{1,2}[.)]\s)\s*", re.IGNORECASE
+)
 _LEAD_SEP = re.compile(r":(?=\s|$)|\s[-–—]{1,2}\s|\s[|@.]\s|\(?https?://", re.IGNORECASE)
+_AT = re.compile(r"\s+at\s+", re.IGNORECASE)
+_WORDY = re.compile(r"[^\W\d_]{2}")  # a line with a word in it (not "----")
 _HEADER_PIPE = re.compile(r"\s*\|\s*")
 _HEADER_DASH = re.compile(r"\s+(?:-{1,2}|–|—|·|•)\s+|\s*;\s+")
 _HIRING_PREFIX = re.compile(
@@ -270,7 +275,7 @@ def as_title(candidate: str, allow_area: bool = False) -> str | None:
     >>> as_title("Head of Product")
     'Head of Product'
     """
-    c = _MARKUP.sub("", candidate).strip(" \t.,:;!?-–—")
+    c = _MARKUP.sub("", candidate).strip(" \t.,:;!?-–—([")
     c = _FIRST.sub("", _COUNT.sub("", c))
     if not c or len(c) > 90:
         return None
@@ -287,7 +292,7 @@ def as_title(candidate: str, allow_area: bool = False) -> str | None:
         if stripped == base or not stripped:
             break
         base = stripped
-    bwords = [_clean_word(w) for w in base.split()]
+    bwords = [_clean_word(w) for w in _RAILS.sub("rails", base).split()]
     bwords = [w for w in bwords if w]
     if not bwords or len(bwords) > 7:
         return None
@@ -357,12 +362,20 @@ def title_items(segment: str, *, strict: bool, allow_area: bool = False) -> list
     items = [i for i in items if i and i.strip(" .,:;-")]
     titles: list[str | None] = [as_title(i, allow_area) for i in items]
     if not strict:
-        # "engineers on our data team" -> "engineers"
-        for k, t in enumerate(titles):
-            if t is None:
-                cut = _cut_at_stop(items[k])
-                if cut and cut != items[k]:
-                    titles[k] = as_title(cut, allow_area)
+        new_items: list[str] = []
+        new_titles: list[str | None] = []
+        for item, t in zip(items, titles, strict=True):
+            if t is None and allow_area and " / " in item:
+                # "Developer / Cloud Engineer / Technical Program Managers" in a header field
+                parts = [p for p in (as_title(x, allow_area) for x in item.split(" / ")) if p]
+                if parts:
+                    new_items.extend(parts)
+                    new_titles.extend(parts)
+                    continue
+            new_items.append(item)
+            # "hackers of all kinds to help us" -> "hackers"
+            new_titles.append(t if t is not None else _title_prefix(item, allow_area))
+        items, titles = new_items, new_titles
     # right to left: a modifier takes the head noun of the nearest title to its right
     head: str | None = None
     for k in range(len(items) - 1, -1, -1):
@@ -418,13 +431,19 @@ def _dash_qualifier(title: str, rest: str) -> str | None:
     return first if first and _is_qualifier(first, title, strict=False) else None
 
 
-def _cut_at_stop(item: str) -> str:
-    stop = cues().stop
+def _title_prefix(item: str, allow_area: bool) -> str | None:
+    """The longest leading run of words that reads as a title, ending at a head noun or ")"."""
     words = item.split()
-    for n, w in enumerate(words):
-        if _clean_word(w) in stop:
-            return " ".join(words[:n])
-    return item
+    if len(words) < 2 or len(words) > 40:
+        return None
+    for n in range(min(len(words), 12) - 1, 0, -1):
+        w = words[n - 1]
+        cw = _clean_word(w)
+        if w.endswith(")") or _is_head(cw, _clean_word(words[n - 2]) if n > 1 else ""):
+            t = as_title(" ".join(words[:n]), allow_area)
+            if t:
+                return t
+    return None
 
 
 # --------------------------------------------------------------------------- one post
@@ -440,7 +459,7 @@ class _Role:
 
 def _header(lines: list[str]) -> tuple[int, int, list[str] | None]:
     """(first, last) line index of the header and its fields; fields None when not a header."""
-    first = next((i for i, ln in enumerate(lines) if ln), -1)
+    first = next((i for i, ln in enumerate(lines) if _WORDY.search(ln)), -1)
     if first < 0:
         return -1, -1, None
     last = first
@@ -524,6 +543,14 @@ def _split_post(text: str, company: str | None) -> tuple[list[_Role], str | None
         titles = None
         if len(lead) <= 90 and (m or lead[:1].isupper() or lead[:1].isdigit()) and _has_head_word(lead):
             titles = title_items(lead, strict=True)
+            if not titles and _AT.search(lead):  # "Full Stack Developer at Acme"
+                titles = title_items(_AT.split(lead, maxsplit=1)[0], strict=True)
+        if not titles and line.count("|") >= 2 and len(line) < 300:
+            # a second header line: "Seattle | Acme | Sr. Engineering Manager | Onsite"
+            found = [t for f in _split_top(line, _HEADER_PIPE) for t in title_items(f, strict=False, allow_area=True) or []]
+            if found:
+                role_at[i] = (found, "", False)
+                continue
         if titles:
             qual = _dash_qualifier(titles[-1], rest)
             if qual:  # "Product Manager - Platform (SF) - http://..."
