@@ -220,6 +220,25 @@ def _stage_roles_extracted(_: dict) -> dict[str, object]:
     }
 
 
+def _stage_spells(_: dict) -> dict[str, object]:
+    from trendlab.sources import career_paths
+
+    ld = career_paths.load()
+    return {"spells": ld.frame, "spells_quarantine": ld.quarantine}
+
+
+def _stage_context(_: dict) -> dict[str, object]:
+    from trendlab.sources import indeed, usajobs
+
+    ind = indeed.load()
+    usa = usajobs.load()
+    return {
+        "indeed": ind.frame,
+        "usajobs": usa.frame,
+        "context_quarantine": pd.concat([ind.quarantine, usa.quarantine], ignore_index=True),
+    }
+
+
 STAGES: list[Stage] = [
     Stage(
         name="postings",
@@ -242,6 +261,22 @@ STAGES: list[Stage] = [
         sources=("hackernews-whos-hiring",),
         modules=("trendlab.sources.hn_whos_hiring_db",),
         description="machine-extracted HN role titles, 2022-12 .. 2025-10 (no posting text)",
+    ),
+    Stage(
+        name="spells",
+        outputs=("spells", "spells_quarantine"),
+        run=_stage_spells,
+        sources=("career-paths-ict",),
+        modules=("trendlab.sources.career_paths",),
+        description="ICT career sequences (JobHop, Karrierewege benchmark cut) as job spells",
+    ),
+    Stage(
+        name="context",
+        outputs=("indeed", "usajobs", "context_quarantine"),
+        run=_stage_context,
+        sources=("indeed-postings", "indeed-ai", "indeed-remote", "usajobs"),
+        modules=("trendlab.sources.indeed", "trendlab.sources.usajobs"),
+        description="labour-market context: Indeed Hiring Lab trackers, USAJOBS PM postings",
     ),
 ]
 
