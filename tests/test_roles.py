@@ -326,3 +326,27 @@ def test_technical_qualifier_after_a_dash_is_kept():
 def test_titles_found_in_awkward_places(text, titles):
     got = split_roles(posts(p=text), fuzzy=False).roles["role_title"].tolist()
     assert got == titles
+
+
+# --------------------------------------------------------------------------- real posts
+
+MIRROR = __import__("os").environ.get("TRENDLAB_MIRROR")
+
+
+@pytest.mark.mirror
+@pytest.mark.skipif(not MIRROR, reason="TRENDLAB_MIRROR is not set")
+def test_real_2026_posts_are_split_and_accounted(monkeypatch):
+    from trendlab.clean.text import add_text
+    from trendlab.sources import hn_jobs_data
+
+    monkeypatch.setenv("TRENDLAB_MIRROR", MIRROR)
+    postings = add_text(hn_jobs_data.load(progress=False).frame).drop_duplicates("posting_id")
+    out = split_roles(postings, fuzzy=False)
+    assert out.postings_in == len(postings) > 1000
+    ROLES.validate(out.roles)
+    split_share = out.roles["posting_id"].nunique() / len(postings)
+    assert split_share > 0.75, split_share
+    pm = out.roles[out.roles["role_family"] == "product_management"]
+    assert len(pm) > 5
+    # a PM title never carries the words of a colleague or customer mention
+    assert not pm["role_title"].str.contains(r"\b(?:our|your|with|work)\b", case=False).any()

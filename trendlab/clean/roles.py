@@ -84,7 +84,15 @@ class RoleSplit:
     Attributes
     ----------
     roles : DataFrame
-        One row per advertised role (columns ``ROLE_COLUMNS``).
+        One row per advertised role (columns ``ROLE_COLUMNS``): ``source, posting_id,
+        role_index`` (0.. within a posting, in reading order), ``month``, ``role_title`` (as
+        written), the title's classification (``role_family, seniority, technical_pm,
+        product_owner, match_method, matched_reference``, see
+        :func:`trendlab.clean.titles.classify_title`), ``found_in`` (``header``, ``list``,
+        ``heading``, ``paragraph`` or ``sentence``), ``requirements_text`` (the role's own
+        text, or missing), ``shared_text`` (text shared by all roles of a multi-role post)
+        and ``requirements_source``: ``own``, ``shared_only`` (only shared text applies) or
+        ``none``.
     unsplit : DataFrame
         One row per posting with no role: ``source, posting_id, month, reason, detail``
         (``reason`` in ``UNSPLIT_REASONS``).
