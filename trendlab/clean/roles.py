@@ -126,6 +126,7 @@ class _Cues:
     fluff: frozenset[str]
     stop: frozenset[str]
     trigger: re.Pattern[str]
+    trigger_lower: re.Pattern[str]
     trigger_words: re.Pattern[str]
     clause_end: re.Pattern[str]
     section: re.Pattern[str]
@@ -169,6 +170,7 @@ def cues() -> _Cues:
         fluff=frozenset(t.lower() for t in by_kind["fluff"]),
         stop=frozenset(t.lower() for t in by_kind["stop"]),
         trigger=alternation("trigger"),
+        trigger_lower=alternation("trigger", 0),
         trigger_words=re.compile("|".join(re.escape(t.lower()) for t in by_kind["trigger_word"])),
         clause_end=alternation("clause_end"),
         section=alternation("section"),
@@ -635,15 +637,18 @@ def _split_post(text: str, company: str | None) -> tuple[list[_Role], str | None
 def _triggers(line: str, c: _Cues) -> list[re.Match[str]]:
     """Hiring phrases in a line, searched only near the words every phrase holds (fast)."""
     spans: list[list[int]] = []
-    for m in c.trigger_words.finditer(line.lower()):
-        a, b = max(0, m.start() - 45), min(len(line), m.end() + 40)
+    low = line.lower()
+    # the patterns are lower case: matching the lowered line without IGNORECASE is faster
+    text, pattern = (low, c.trigger_lower) if len(low) == len(line) else (line, c.trigger)
+    for m in c.trigger_words.finditer(low if text is low else line.lower()):
+        a, b = max(0, m.start() - 45), min(len(line), m.end() + 25)
         if spans and a <= spans[-1][1]:
             spans[-1][1] = b
         else:
             spans.append([a, b])
     found: dict[tuple[int, int], re.Match[str]] = {}
     for a, b in spans:
-        for tm in c.trigger.finditer(line, a, b):
+        for tm in pattern.finditer(text, a, b):
             found.setdefault((tm.start(), tm.end()), tm)
     return [found[k] for k in sorted(found)]
 
