@@ -365,3 +365,105 @@ def test_real_benchmark_accounting(monkeypatch):
     d = tr.prepare_dated_spells(jobhop, observation_end="2020Q4")
     kept = len(d.spells) + len(d.dropped_spells)
     assert kept == len(jobhop)  # every spell kept or listed with a reason
+
+
+def test_format_estimate_for_shares_and_rates():
+    assert tr.format_estimate(0.5, 0.15003, 0.84997) == "50.0% (95% CI 15.0%–85.0%)"
+    assert tr.format_estimate(3 / 8, 0.0773, 1.0959, scale=1, unit=" per person-year",
+                              digits=2) == "0.38 per person-year (95% CI 0.08–1.10)"
+    assert tr.format_estimate(float("nan"), None, pd.NA) == "n/a% (95% CI n/a%–n/a%)"
+    assert tr.format_estimate(0.25, 0.2, 0.3, level=90, digits=0) == "25% (90% CI 20%–30%)"
+
+
+def test_observation_end_before_gap_by_hand():
+    q = lambda xs: pd.Series(pd.PeriodIndex(xs, freq="Q"))  # noqa: E731
+    # 2020Q3 -> 2022Q4: 8 empty quarters in between (2020Q4 .. 2022Q3) is a long gap
+    assert tr.observation_end_before_gap(q(["2019Q1", "2020Q3", "2022Q4"])) == pd.Period("2020Q3", "Q")
+    # 2020Q3 -> 2022Q3: only 7 empty quarters, so the last start is the end
+    assert tr.observation_end_before_gap(q(["2019Q1", "2020Q3", "2022Q3"])) == pd.Period("2022Q3", "Q")
+    assert tr.observation_end_before_gap(q(["2022Q3", "2020Q3", "2022Q3"]),
+                                         min_gap_quarters=4) == pd.Period("2020Q3", "Q")
+    assert tr.observation_end_before_gap(q([None, None])) is None
+    with pytest.raises(ValueError, match="min_gap_quarters"):
+        tr.observation_end_before_gap(q(["2020Q1"]), min_gap_quarters=0)
+    # the toy history: starts run 1999Q1 .. 2003Q1 without a long gap
+    assert tr.observation_end_before_gap(TOY["start"]) == pd.Period("2003Q1", "Q")
+
+
+def test_onet_code_families_from_the_taxonomy_file(tmp_path):
+    fams = tr.onet_code_families()
+    assert fams["15-1252"] == "software_engineering"
+    assert fams["15-1299.09"] == "project_program_management"
+    assert fams["11-2021"] == "other"  # Marketing Managers: O*NET's home of product managers
+    assert "product_management" not in set(fams)
+    related = pd.DataFrame({"soc_code": ["15-1252.00", "15-1252.00", "15-1254.00"],
+                            "related_soc_code": ["15-1299.09", "11-3021.00", "15-1252.00"]})
+    got = tr.onet_related_transitions(related, fams)
+    assert {(r.from_family, r.to_family): r.count for r in got.itertuples()} == {
+        ("software_engineering", "project_program_management"): 1,
+        ("software_engineering", "engineering_management"): 1,
+        ("software_engineering", "software_engineering"): 1}
+    bad = tmp_path / "ref.csv"
+    bad.write_text("system,code,label,role_family,note\nonet,15-1252,,a,\nonet,15-1252,,b,\n")
+    with pytest.raises(ValueError, match="15-1252"):
+        tr.onet_code_families(bad)
+    (tmp_path / "cols.csv").write_text("system,code\nonet,15-1252\n")
+    with pytest.raises(ValueError, match="role_family"):
+        tr.onet_code_families(tmp_path / "cols.csv")
+
+
+def demand_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    roles = pd.DataFrame({
+        "posting_id": ["1", "1", "2", "3", "4", "5", "6", "7"],
+        "role_index": [0, 1, 0, 0, 0, 0, 0, 0],
+        "month": ["2014-03", "2014-03", "2014-07", "2014-11", "2015-02", "2015-02", "2015-06", "2015-08"],
+        "role_family": ["product_management", "software_engineering", "product_management",
+                        "product_management", "product_management", "product_management",
+                        "product_management", "product_management"],
+    })
+    flags = pd.DataFrame({
+        "posting_id": ["1", "1", "2", "3", "4", "5", "6"],  # role 7/0 has no flags row
+        "role_index": [0, 1, 0, 0, 0, 0, 0],
+        "has_text": [True, True, True, True, True, False, True],
+        "eng_background_required": [True, True, False, False, False, False, True],
+        "eng_background_preferred": [False, False, True, False, False, False, False],
+    })
+    return roles, flags
+
+
+def test_pm_engineering_background_shares_by_hand():
+    roles, flags = demand_frames()
+    before = roles.copy()
+    t = tr.pm_engineering_background_shares(roles, flags)
+    pd.testing.assert_frame_equal(roles, before)  # input untouched
+    # 2014: PM roles 1/0 (required), 2/0 (preferred), 3/0 (neither); the engineer role 1/1
+    # is not a PM role. 2015: 4/0 (neither), 5/0 (no text), 6/0 (required), 7/0 (no flags row)
+    assert len(t) == 4
+    by = t.set_index(["period", "measure"])
+    req, both = "requires an engineering background", "requires or prefers an engineering background"
+    assert by.loc[("2014", req), ["successes", "n", "excluded"]].tolist() == [1, 3, 0]
+    assert by.loc[("2014", both), ["successes", "n", "excluded"]].tolist() == [2, 3, 0]
+    assert by.loc[("2015", req), ["successes", "n", "excluded"]].tolist() == [1, 2, 2]
+    assert by.loc[("2015", both), ["successes", "n", "excluded"]].tolist() == [1, 2, 2]
+    lo, hi = tr.wilson_interval(2, 3)
+    assert by.loc[("2014", both), "ci_low"] == pytest.approx(lo)
+    assert by.loc[("2014", both), "ci_high"] == pytest.approx(hi)
+    assert t.attrs["excluded_reasons"] == {"no_requirement_text": 1, "no_flags_row": 1}
+    q = tr.pm_engineering_background_shares(roles, flags, freq="quarter")
+    assert sorted(set(q["period"])) == ["2014Q1", "2014Q3", "2014Q4", "2015Q1", "2015Q2", "2015Q3"]
+
+
+def test_pm_engineering_background_shares_bad_and_empty_input():
+    roles, flags = demand_frames()
+    with pytest.raises(KeyError, match="eng_background_required"):
+        tr.pm_engineering_background_shares(roles, flags.drop(columns="eng_background_required"))
+    with pytest.raises(ValueError, match="more than one row"):
+        tr.pm_engineering_background_shares(roles, pd.concat([flags, flags.iloc[:1]]))
+    no_pm = roles.assign(role_family="software_engineering")
+    empty = tr.pm_engineering_background_shares(no_pm, flags)
+    assert len(empty) == 0 and "ci_low" in empty
+    assert empty.attrs["excluded_reasons"] == {"no_requirement_text": 0, "no_flags_row": 0}
+    # without has_text every role with a flags row counts
+    t = tr.pm_engineering_background_shares(roles, flags.drop(columns="has_text"))
+    assert t.set_index(["period", "measure"]).loc[
+        ("2015", "requires an engineering background"), "n"] == 3

@@ -44,6 +44,7 @@ from trendlab.config import PACKAGE_DIR
 from trendlab.schemas import SHARES, TRANSITIONS
 
 FAMILY_MAP_FILE = PACKAGE_DIR / "taxonomy" / "esco_role_families.csv"
+REFERENCE_FAMILIES_FILE = PACKAGE_DIR / "taxonomy" / "reference_families.csv"
 ENGINEERING = ("software_engineering",)
 PRODUCT = "product_management"
 
@@ -98,6 +99,38 @@ def poisson_rate_interval(events, exposure, alpha: float = 0.05) -> tuple[np.nda
     if np.ndim(events) == 0 and np.ndim(exposure) == 0:
         return lo[0], hi[0]
     return lo, hi
+
+
+def format_estimate(
+    estimate: float,
+    ci_low: float,
+    ci_high: float,
+    *,
+    scale: float = 100.0,
+    unit: str = "%",
+    digits: int = 1,
+    level: int = 95,
+) -> str:
+    """An estimate and its interval as a short phrase for report text.
+
+    ``scale`` multiplies all three numbers (100 for percentages, 1000 for a rate per 1,000
+    person-years). A one-character ``unit`` (``%``) is written after the estimate and both
+    bounds; a longer one only after the estimate. Missing values read ``n/a``.
+
+    Examples
+    --------
+    >>> format_estimate(37 / 2178, 0.01235, 0.02333)
+    '1.7% (95% CI 1.2%–2.3%)'
+    >>> format_estimate(0.00486, 0.00334, 0.00682, scale=1000, unit=" per 1,000 engineer-years")
+    '4.9 per 1,000 engineer-years (95% CI 3.3–6.8)'
+    """
+
+    def num(x: float) -> str:
+        return "n/a" if x is None or pd.isna(x) else f"{float(x) * scale:,.{digits}f}"
+
+    short = unit if len(unit) <= 1 else ""
+    return (f"{num(estimate)}{unit} ({level}% CI {num(ci_low)}{short}–"
+            f"{num(ci_high)}{short})")
 
 
 # --------------------------------------------------------------------------- role families
@@ -452,6 +485,34 @@ def _ordinal(periods: pd.Series) -> pd.Series:
     from trendlab.sources.career_paths import quarter_ordinal
 
     return quarter_ordinal(periods)
+
+
+def observation_end_before_gap(starts: pd.Series, *, min_gap_quarters: int = 8) -> pd.Period | None:
+    """The last start quarter before the first long run of quarters with no start at all.
+
+    Resume collections end on a date the data seldom state; starts thin out towards it and
+    a few stray later starts (typing errors, dates added after collection) sit after a gap.
+    This takes the quarter before the first gap of at least ``min_gap_quarters`` empty
+    quarters (the latest start when there is no such gap) as the end of observation. NA
+    starts are ignored; None when no start is dated.
+
+    Examples
+    --------
+    >>> q = pd.Series(pd.PeriodIndex(["2019Q4", "2020Q3", "2024Q1", None], freq="Q"))
+    >>> observation_end_before_gap(q)
+    Period('2020Q3', 'Q-DEC')
+    """
+    from trendlab.sources.career_paths import quarter_ordinal
+
+    if min_gap_quarters < 1:
+        raise ValueError(f"min_gap_quarters must be >= 1, got {min_gap_quarters}")
+    q = np.unique(quarter_ordinal(starts).dropna().astype(int).to_numpy())
+    if len(q) == 0:
+        return None
+    # quarters strictly between two consecutive starts carry no start
+    long_gap = np.flatnonzero(np.diff(q) - 1 >= min_gap_quarters)
+    last = int(q[long_gap[0]]) if len(long_gap) else int(q[-1])
+    return pd.Period(year=last // 4, quarter=last % 4 + 1, freq="Q")
 
 
 # --------------------------------------------------------------------------- rates
@@ -1015,6 +1076,30 @@ def title_family_transitions(
     return out
 
 
+def onet_code_families(path: Path = REFERENCE_FAMILIES_FILE) -> pd.Series:
+    """O*NET-SOC code (or SOC prefix) -> role family, from ``taxonomy/reference_families.csv``.
+
+    The input for :func:`onet_related_transitions`. O*NET has no product-manager
+    occupation (it files product managers under 11-2021 Marketing Managers), so no code maps
+    to ``product_management``.
+
+    Examples
+    --------
+    >>> onet_code_families()["15-1252"]
+    'software_engineering'
+    """
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    need = {"system", "code", "role_family"}
+    if need - set(df.columns):
+        raise ValueError(f"{path}: lacks columns {sorted(need - set(df.columns))}")
+    rows = df[(df["system"] == "onet") & (df["code"] != "")]
+    dup = rows["code"][rows["code"].duplicated()]
+    if len(dup):
+        raise ValueError(f"{path}: O*NET code(s) listed twice: {sorted(set(dup))}")
+    return pd.Series(rows["role_family"].to_numpy(), index=rows["code"].to_numpy(),
+                     name="role_family", dtype="string")
+
+
 _ONET_FROM = ("O*NET-SOC Code", "onet_soc_code", "soc_code", "code")
 _ONET_TO = ("Related O*NET-SOC Code", "related_onet_soc_code", "related_soc_code", "related_code")
 
@@ -1069,6 +1154,98 @@ def onet_related_transitions(
     }))
 
 
+# --------------------------------------------------------------------------- demand side
+
+
+def pm_engineering_background_shares(
+    roles: pd.DataFrame,
+    flags: pd.DataFrame,
+    *,
+    product: str = PRODUCT,
+    skill_family: str = "eng_background",
+    freq: str = "year",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Per period: of product-management roles with requirement text, the share asking for an
+    engineering background (required; and required or preferred).
+
+    Parameters
+    ----------
+    roles : DataFrame
+        The ``roles`` table (``posting_id, role_index, month, role_family``). Not modified.
+    flags : DataFrame
+        One row per role (:func:`trendlab.clean.skills.skill_flags`): ``posting_id,
+        role_index``, ``<skill_family>_required``, ``<skill_family>_preferred`` and, when
+        known, ``has_text``.
+    skill_family : str
+        The skill family that stands for an engineering background (a family of
+        ``taxonomy/skill_families.csv``).
+    freq : {"year", "quarter", "month"}
+
+    Returns
+    -------
+    DataFrame
+        A ``shares`` table, two measures per period, plus ``excluded``: PM roles of the
+        period left out of ``n`` because they have no requirement text (``has_text`` False)
+        or no row in ``flags``; ``attrs["excluded_reasons"]`` gives the totals by reason.
+
+    Examples
+    --------
+    >>> roles = pd.DataFrame({"posting_id": ["1", "2", "3"], "role_index": [0, 0, 0],
+    ...     "month": ["2015-01"] * 3, "role_family": ["product_management"] * 3})
+    >>> flags = pd.DataFrame({"posting_id": ["1", "2", "3"], "role_index": [0, 0, 0],
+    ...     "has_text": [True, True, False], "eng_background_required": [True, False, False],
+    ...     "eng_background_preferred": [False, True, False]})
+    >>> t = pm_engineering_background_shares(roles, flags)
+    >>> t[["measure", "successes", "n", "excluded"]].values.tolist()
+    [['requires an engineering background', 1, 2, 1], ['requires or prefers an engineering background', 2, 2, 1]]
+    """
+    from trendlab.measure.shares import to_period
+
+    key = ["posting_id", "role_index"]
+    req, pref = f"{skill_family}_required", f"{skill_family}_preferred"
+    for name, frame, cols in (("roles", roles, [*key, "month", "role_family"]),
+                              ("flags", flags, [*key, req, pref])):
+        missing = [c for c in cols if c not in frame.columns]
+        if missing:
+            raise KeyError(f"{name} lacks column(s) {missing}; expected {cols}")
+    if flags.duplicated(key).any():
+        first = flags.loc[flags.duplicated(key), key].iloc[0].tolist()
+        raise ValueError(f"flags has more than one row for a role, first {first}")
+    keep = [*key, req, pref] + (["has_text"] if "has_text" in flags.columns else [])
+    pm = roles.loc[roles["role_family"] == product, [*key, "month"]]
+    pm = pm.astype({"posting_id": "string", "role_index": "Int64"})
+    f = flags[keep].astype({"posting_id": "string", "role_index": "Int64"})
+    m = pm.merge(f, on=key, how="left", indicator=True)
+    no_row = m["_merge"].eq("left_only")
+    no_text = ~no_row & (m["has_text"].eq(False).fillna(False) if "has_text" in m else False)
+    use = ~no_row & ~no_text
+    m["period"] = to_period(m["month"], freq) if len(m) else pd.Series(dtype="string")
+    rows = []
+    for period, g in m.groupby("period", sort=True):
+        u = use[g.index]
+        r = g.loc[u, req].astype(bool)
+        rp = r | g.loc[u, pref].astype(bool)
+        excluded = int((~u).sum())
+        for measure, hit in (("requires an engineering background", r),
+                             ("requires or prefers an engineering background", rp)):
+            rows.append({"period": str(period), "population": "product-management roles with text",
+                         "measure": measure, "successes": int(hit.sum()), "n": int(u.sum()),
+                         "excluded": excluded})
+    if not rows:
+        out = SHARES.validate(pd.DataFrame({
+            "period": pd.Series(dtype="string"), "population": pd.Series(dtype="string"),
+            "measure": pd.Series(dtype="string"), "successes": pd.Series(dtype="Int64"),
+            "n": pd.Series(dtype="Int64"), "share": pd.Series(dtype="Float64"),
+            "ci_low": pd.Series(dtype="Float64"), "ci_high": pd.Series(dtype="Float64"),
+            "excluded": pd.Series(dtype="Int64")}))
+    else:
+        out = _shares_frame(rows, alpha)
+    out.attrs["excluded_reasons"] = {"no_requirement_text": int(no_text.sum()),
+                                     "no_flags_row": int(no_row.sum())}
+    return out
+
+
 __all__ = [
     "DatedSpells",
     "CoxFit",
@@ -1084,10 +1261,14 @@ __all__ = [
     "engineering_exposure",
     "fit_cox",
     "fit_rate_trend",
+    "format_estimate",
     "headline_cells",
     "kaplan_meier",
     "load_family_map",
+    "observation_end_before_gap",
+    "onet_code_families",
     "onet_related_transitions",
+    "pm_engineering_background_shares",
     "poisson_rate_interval",
     "prepare_dated_spells",
     "survey_dual_role_shares",
