@@ -467,3 +467,26 @@ def test_pm_engineering_background_shares_bad_and_empty_input():
     t = tr.pm_engineering_background_shares(roles, flags.drop(columns="has_text"))
     assert t.set_index(["period", "measure"]).loc[
         ("2015", "requires an engineering background"), "n"] == 3
+
+
+def test_rate_trend_dispersion_floor():
+    # nearly deterministic counts: Pearson chi2/df far below 1
+    under = pd.DataFrame({"year": range(2000, 2006), "moves": [10, 9, 8, 7, 6, 5],
+                          "person_years": [100.0] * 6})
+    pois = tr.fit_rate_trend(under, overdispersion=None)
+    quasi = tr.fit_rate_trend(under, overdispersion="X2")
+    floor = tr.fit_rate_trend(under, overdispersion="X2_floor")
+    mu = np.asarray(pois.result.fittedvalues)
+    y = under["moves"].to_numpy()
+    assert pois.dispersion == pytest.approx(((y - mu) ** 2 / mu).sum() / (len(y) - 2))
+    assert pois.dispersion < 0.1
+    assert quasi.ci_high - quasi.ci_low < pois.ci_high - pois.ci_low  # shrunk by the ratio
+    assert (floor.ci_low, floor.ci_high) == pytest.approx((pois.ci_low, pois.ci_high))
+    assert "not scaled" in floor.method
+    # overdispersed counts: the floor changes nothing, both scale by the same ratio
+    over = under.assign(moves=[2, 25, 1, 30, 0, 12])
+    q2, f2 = tr.fit_rate_trend(over, overdispersion="X2"), tr.fit_rate_trend(over, overdispersion="X2_floor")
+    assert f2.dispersion > 1 and (f2.ci_low, f2.ci_high) == pytest.approx((q2.ci_low, q2.ci_high))
+    assert f"{f2.dispersion:.2f}" in f2.method
+    with pytest.raises(ValueError, match="overdispersion"):
+        tr.fit_rate_trend(under, overdispersion="robust")

@@ -645,11 +645,12 @@ class RateTrend:
     years_skipped: int
     method: str
     result: object = field(repr=False)
+    dispersion: float = float("nan")  # Pearson chi2 / residual df of the Poisson fit
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in ("estimate", "ci_low", "ci_high", "p_value",
                                               "base_rate", "year0", "years_used",
-                                              "years_skipped", "method")}
+                                              "years_skipped", "dispersion", "method")}
 
 
 def fit_rate_trend(
@@ -666,7 +667,9 @@ def fit_rate_trend(
 
     Years with zero exposure are skipped (counted in ``years_skipped``). With
     ``overdispersion="X2"`` the covariance is scaled by the Pearson chi-square / df
-    (quasi-Poisson); ``None`` keeps the pure Poisson variance.
+    (quasi-Poisson); ``"X2_floor"`` scales only when that ratio exceeds 1 (with few events
+    a ratio below 1 is mostly noise and would narrow the interval below the Poisson one);
+    ``None`` keeps the pure Poisson variance. The ratio is reported as ``dispersion``.
 
     Examples
     --------
@@ -687,18 +690,25 @@ def fit_rate_trend(
     x = sm.add_constant((use[time] - year0).astype(float).to_numpy())
     model = sm.GLM(use[events].astype(float).to_numpy(), x, family=sm.families.Poisson(),
                    offset=np.log(use[exposure].astype(float).to_numpy()))
-    res = model.fit(scale=overdispersion) if overdispersion else model.fit()
+    if overdispersion not in (None, "X2", "X2_floor"):
+        raise ValueError(f"overdispersion must be None, 'X2' or 'X2_floor', got {overdispersion!r}")
+    poisson = model.fit()
+    dispersion = float(poisson.pearson_chi2 / poisson.df_resid) if poisson.df_resid > 0 else np.nan
+    scaled = overdispersion == "X2" or (overdispersion == "X2_floor" and dispersion > 1)
+    res = model.fit(scale="X2") if scaled else poisson
     lo, hi = res.conf_int(alpha=alpha)[1]
+    variance = (f"covariance scaled by Pearson chi2/df = {dispersion:.2f} (quasi-Poisson)" if scaled
+                else "Poisson variance" + (f" (Pearson chi2/df = {dispersion:.2f} <= 1, not scaled)"
+                                           if overdispersion == "X2_floor" else ""))
     method = (
         "Poisson GLM, log link, offset log(person-years), linear term in years since "
-        f"{year0}; " + ("covariance scaled by Pearson chi2/df (quasi-Poisson)"
-                        if overdispersion == "X2" else "Poisson variance")
-        + f"; Wald {100 * (1 - alpha):.0f}% interval"
+        f"{year0}; {variance}; Wald {100 * (1 - alpha):.0f}% interval"
     )
     return RateTrend(
         estimate=float(np.exp(res.params[1])), ci_low=float(np.exp(lo)), ci_high=float(np.exp(hi)),
         p_value=float(res.pvalues[1]), base_rate=float(np.exp(res.params[0])), year0=year0,
         years_used=len(use), years_skipped=skipped, method=method, result=res,
+        dispersion=dispersion,
     )
 
 
