@@ -1,0 +1,182 @@
+"""Draw the development sample of Hacker News posts that is labelled by hand.
+
+The sample is the yardstick for the role and skill classifiers, so it is drawn by a fixed,
+seeded procedure from the merged ``postings`` table and never from classifier output.
+Three strata, each allocated equally across the calendar years of the corpus
+(2012..2018 and 2026), so that every year is measured:
+
+``random``
+    posts drawn uniformly from all posts of the year (the prevalence stratum);
+``pm-candidate``
+    posts whose text matches :data:`PM_PATTERN` (any mention of product management), so that
+    positives are well represented;
+``hard-negative``
+    posts that match :data:`HARD_PATTERN` (project/program managers, product designers,
+    product marketing, product engineers, "our product", "product team") but not
+    :data:`PM_PATTERN`: near misses that a loose classifier would count.
+
+Strata are drawn in that order, and a post already drawn is never drawn again. Within a
+year and stratum the posts are sorted by ``posting_id`` and shuffled by a generator seeded
+from ``(seed, year, stratum)``; the first ``n`` of that order are taken. Raising ``n``
+therefore only appends posts, and the order of rows in the input never matters.
+
+Examples
+--------
+>>> import pandas as pd
+>>> posts = pd.DataFrame({
+...     "posting_id": ["a1", "a2", "a3", "b1"],
+...     "month": ["2012-01", "2012-02", "2012-03", "2026-01"],
+...     "text": ["Acme | Product Manager", "Bolt | Project Manager", "Coil | Engineer",
+...              "Dune | Senior PM"],
+... })
+>>> s = draw_sample(posts, n_random=0, n_candidates=1, n_hard=1)
+>>> s.sort_values("posting_id")[["posting_id", "stratum"]].to_numpy().tolist()
+[['a1', 'pm-candidate'], ['a2', 'hard-negative'], ['b1', 'pm-candidate']]
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import numpy as np
+import pandas as pd
+
+SEED = 20240611
+"""The seed the committed development set was drawn with."""
+
+YEARS: tuple[int, ...] = (2012, 2013, 2014, 2015, 2016, 2017, 2018, 2026)
+"""Calendar years of the corpus; each gets the same number of posts per stratum."""
+
+# Words are matched case-blind; the abbreviations PM/PMs/CPO only in capitals, since
+# "pm" is also a clock time and "cpo" is rare in lower case.
+PM_PATTERN = re.compile(
+    r"(?i:product\s+manag|product\s+owner|head\s+of\s+product|vp.{0,5}product"
+    r"|director\s+of\s+product|chief\s+product)"
+    r"|\bPMs?\b|\bCPO\b"
+)
+"""Any mention of product management: the candidate stratum."""
+
+HARD_PATTERN = re.compile(
+    r"(?i:project\s+manager|program\s+manager|programme\s+manager|product\s+designer"
+    r"|product\s+marketing|product\s+engineer|our\s+product|product\s+team)"
+)
+"""Near-miss wording: the hard-negative stratum (posts that do not match PM_PATTERN)."""
+
+STRATA: tuple[str, ...] = ("random", "pm-candidate", "hard-negative")
+"""Stratum names, in the order they are drawn."""
+
+N_RANDOM = 8
+N_CANDIDATES = 22
+N_HARD = 8
+"""Posts per year in each stratum for the committed set (8 years: 64 + 176 + 64 = 304)."""
+
+SAMPLE_COLUMNS = ["posting_id", "month", "stratum"]
+
+
+def _rng(seed: int, year: int, stratum: str) -> np.random.Generator:
+    # crc32 rather than hash(): str hashing is salted per process
+    return np.random.default_rng([seed, year, zlib.crc32(stratum.encode())])
+
+
+def _take(pool: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.DataFrame:
+    pool = pool.sort_values("posting_id", kind="stable")
+    order = rng.permutation(len(pool))
+    return pool.iloc[order[:n]]
+
+
+def draw_sample(
+    postings: pd.DataFrame,
+    *,
+    seed: int = SEED,
+    n_random: int = N_RANDOM,
+    n_candidates: int = N_CANDIDATES,
+    n_hard: int = N_HARD,
+    years: tuple[int, ...] | None = None,
+) -> pd.DataFrame:
+    """Draw the stratified development sample from a postings table.
+
+    Parameters
+    ----------
+    postings : DataFrame
+        The merged postings table; needs ``posting_id``, ``month`` (``YYYY-MM``) and ``text``.
+        ``posting_id`` must be unique.
+    seed : int
+        Seed of the draw; the committed set uses :data:`SEED`.
+    n_random, n_candidates, n_hard : int
+        Posts per year in the ``random``, ``pm-candidate`` and ``hard-negative`` strata. A
+        year with fewer eligible posts gives all it has.
+    years : tuple of int, optional
+        Years to draw from; defaults to every year present in ``postings``.
+
+    Returns
+    -------
+    DataFrame
+        ``posting_id, month, stratum``, one row per drawn post, sorted by month then id.
+
+    Raises
+    ------
+    ValueError
+        If a needed column is missing, ``posting_id`` repeats, or a month is not ``YYYY-MM``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> posts = pd.DataFrame({"posting_id": ["x", "y"], "month": ["2013-05", "2013-06"],
+    ...                       "text": ["Zeta | VP of Product", "Zeta | Backend engineer"]})
+    >>> draw_sample(posts, n_random=0, n_candidates=5, n_hard=5)["posting_id"].tolist()
+    ['x']
+    """
+    missing = {"posting_id", "month", "text"} - set(postings.columns)
+    if missing:
+        raise ValueError(f"postings: missing column(s) {sorted(missing)}; expected posting_id, month, text")
+    dup = postings["posting_id"][postings["posting_id"].duplicated()]
+    if len(dup):
+        raise ValueError(f"postings: posting_id must be unique; repeated e.g. {dup.iloc[0]!r}")
+    bad = ~postings["month"].astype("string").str.fullmatch(r"\d{4}-\d{2}").fillna(False)
+    if bad.any():
+        row = postings.loc[bad].iloc[0]
+        raise ValueError(
+            f"postings: month must be YYYY-MM; got {row['month']!r} for posting_id {row['posting_id']!r}"
+        )
+
+    frame = postings[["posting_id", "month", "text"]].copy()
+    frame["posting_id"] = frame["posting_id"].astype(str)
+    frame["month"] = frame["month"].astype(str)
+    text = frame["text"].fillna("").astype(str)
+    frame["year"] = frame["month"].str[:4].astype(int)
+    frame["is_candidate"] = text.map(lambda t: PM_PATTERN.search(t) is not None)
+    frame["is_hard"] = ~frame["is_candidate"] & text.map(lambda t: HARD_PATTERN.search(t) is not None)
+
+    eligible = {
+        "random": pd.Series(True, index=frame.index),
+        "pm-candidate": frame["is_candidate"],
+        "hard-negative": frame["is_hard"],
+    }
+    size = {"random": n_random, "pm-candidate": n_candidates, "hard-negative": n_hard}
+    drawn: list[pd.DataFrame] = []
+    taken: set[str] = set()
+    for year in years if years is not None else sorted(frame["year"].unique()):
+        in_year = frame["year"] == year
+        for stratum in STRATA:
+            pool = frame[in_year & eligible[stratum] & ~frame["posting_id"].isin(taken)]
+            got = _take(pool, size[stratum], _rng(seed, int(year), stratum))
+            taken.update(got["posting_id"])
+            drawn.append(got.assign(stratum=stratum)[SAMPLE_COLUMNS])
+    if not drawn:
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in SAMPLE_COLUMNS})
+    out = pd.concat(drawn, ignore_index=True)
+    return out.sort_values(["month", "posting_id"], kind="stable").reset_index(drop=True)
+
+
+def main() -> None:
+    """Print the committed sample as CSV, drawn from the built postings table."""
+    import sys
+
+    import trendlab
+
+    draw_sample(trendlab.load("postings")).to_csv(sys.stdout, index=False)
+
+
+if __name__ == "__main__":
+    main()
