@@ -220,6 +220,18 @@ def _stage_roles_extracted(_: dict) -> dict[str, object]:
     }
 
 
+def _stage_roles(inputs: dict) -> dict[str, object]:
+    from trendlab.clean.roles import split_roles
+    from trendlab.clean.titles import classify_titles
+
+    split = split_roles(inputs["postings"])
+    extracted = inputs["roles_extracted"]
+    classes = classify_titles(extracted["role_title"].fillna(""))
+    keep = ["role_family", "seniority", "technical_pm", "product_owner", "match_method", "matched_reference"]
+    titled = pd.concat([extracted.reset_index(drop=True), classes[keep].reset_index(drop=True)], axis=1)
+    return {"roles": split.roles, "roles_unsplit": split.unsplit, "roles_extracted_classified": titled}
+
+
 def _stage_spells(_: dict) -> dict[str, object]:
     from trendlab.sources import career_paths
 
@@ -261,6 +273,16 @@ STAGES: list[Stage] = [
         sources=("hackernews-whos-hiring",),
         modules=("trendlab.sources.hn_whos_hiring_db",),
         description="machine-extracted HN role titles, 2022-12 .. 2025-10 (no posting text)",
+    ),
+    Stage(
+        name="roles",
+        outputs=("roles", "roles_unsplit", "roles_extracted_classified"),
+        run=_stage_roles,
+        needs=("postings", "roles_extracted"),
+        sources=("onet", "esco"),
+        modules=("trendlab.clean.roles", "trendlab.clean.titles"),
+        data_files=("taxonomy/*.csv",),
+        description="postings split into the roles they advertise; role titles classified",
     ),
     Stage(
         name="spells",
