@@ -129,7 +129,9 @@ def draw_sample(
     """
     missing = {"posting_id", "month", "text"} - set(postings.columns)
     if missing:
-        raise ValueError(f"postings: missing column(s) {sorted(missing)}; expected posting_id, month, text")
+        raise ValueError(
+            f"postings: missing column(s) {sorted(missing)}; expected posting_id, month, text"
+        )
     dup = postings["posting_id"][postings["posting_id"].duplicated()]
     if len(dup):
         raise ValueError(f"postings: posting_id must be unique; repeated e.g. {dup.iloc[0]!r}")
@@ -146,7 +148,9 @@ def draw_sample(
     text = frame["text"].fillna("").astype(str)
     frame["year"] = frame["month"].str[:4].astype(int)
     frame["is_candidate"] = text.map(lambda t: PM_PATTERN.search(t) is not None)
-    frame["is_hard"] = ~frame["is_candidate"] & text.map(lambda t: HARD_PATTERN.search(t) is not None)
+    frame["is_hard"] = ~frame["is_candidate"] & text.map(
+        lambda t: HARD_PATTERN.search(t) is not None
+    )
 
     eligible = {
         "random": pd.Series(True, index=frame.index),
