@@ -317,3 +317,16 @@ def test_partial_month_when_the_snapshot_is_younger_than_the_settling_time() -> 
     old = _snap([_comment(11)], fetched_at=opened + hn_api.SETTLE_DAYS * 86400)
     assert parse_snapshot(young, month="2014-05")[0][0]["partial_month"] is True
     assert parse_snapshot(old, month="2014-05")[0][0]["partial_month"] is False
+
+
+def test_cached_months_lists_only_threads_in_the_cache_and_makes_no_request(http_server) -> None:
+    assert hn_api.cached_months() == [] and hn_api.cached_files() == []
+    kw = serve(http_server)
+    load(months=["2014-03"], **kw)
+    n = len(http_server.log)
+    assert hn_api.cached_months() == ["2014-03"]
+    assert [p.name for p in hn_api.cached_files()] == ["9100001.json", "threads.json"]
+    # reading the cached months back needs no request: this is what the build does
+    again = load(months=hn_api.cached_months(), **kw)
+    assert len(http_server.log) == n
+    assert again.frame["posting_id"].tolist() == MARCH_KEPT

@@ -81,6 +81,43 @@ def fetch(
         typer.echo(f"{name}: {len(paths)} files verified in {config.raw_dir()}")
 
 
+@app.command("hn-api")
+def hn_api_cmd(
+    months: Annotated[
+        list[str],
+        typer.Argument(help="Thread months: YYYY-MM, or a range YYYY-MM..YYYY-MM."),
+    ],
+    refresh: Annotated[bool, typer.Option("--refresh", help="Ask the API again.")] = False,
+) -> None:
+    """Fetch "Who is hiring?" threads from the live Hacker News API into the cache.
+
+    The next `trendlab build` adds the cached threads to the postings corpus.
+    """
+    import pandas as pd
+
+    from trendlab.fetch import FetchError
+    from trendlab.sources import hn_api
+
+    wanted: list[str] = []
+    for m in months:
+        if ".." in m:
+            a, b = m.split("..", 1)
+            try:
+                wanted += [str(p) for p in pd.period_range(a, b, freq="M")]
+            except ValueError as exc:
+                _fail(f"bad month range {m!r}: {exc}")
+        else:
+            wanted.append(m)
+    try:
+        ld = hn_api.load(months=wanted, refresh=refresh, progress=sys.stderr.isatty())
+    except (FetchError, LookupError, ValueError) as exc:
+        _fail(str(exc))
+    typer.echo(
+        f"{len(ld.frame)} postings from {ld.frame['month'].nunique()} thread(s) cached in "
+        f"{hn_api.cache_dir()} ({len(ld.quarantine)} records set aside); run `trendlab build`."
+    )
+
+
 @app.command()
 def build(
     stage: Annotated[

@@ -69,8 +69,9 @@ class Stage:
     needs: tuple[str, ...] = ()
     modules: tuple[str, ...] = ()
     data_files: tuple[str, ...] = ()
-    optional: bool = False  # skipped with a message when its sources cannot be had
     description: str = ""
+    # files outside the registry that the stage reads (e.g. cached API answers), for the key
+    extra_files: Callable[[], list[Path]] | None = None
 
 
 @dataclass
@@ -103,6 +104,9 @@ def stage_key(stage: Stage, upstream_keys: dict[str, str]) -> str:
         parts.append(f"need:{n}={upstream_keys[n]}")
     for m in (*stage.modules, "trendlab.pipeline", "trendlab.schemas"):
         parts.append(f"code:{m}={_module_hash(m)}")
+    if stage.extra_files is not None:
+        for p in stage.extra_files():
+            parts.append(f"file:{p.name}={_sha(p.read_bytes())}")
     for d in stage.data_files:
         for p in sorted((config.PACKAGE_DIR).glob(d)):
             parts.append(f"data:{p.relative_to(config.PACKAGE_DIR)}={_sha(p.read_bytes())}")
@@ -171,12 +175,17 @@ def _intact(record: dict) -> bool:
 def _stage_postings(_: dict) -> dict[str, object]:
     from trendlab.clean.dedupe import merge_postings
     from trendlab.clean.text import add_text
-    from trendlab.sources import hn_hiring_mapped, hn_jobs_data, hn_thread_pages
+    from trendlab.sources import hn_api, hn_hiring_mapped, hn_jobs_data, hn_thread_pages
 
     parsed = {
         m.SOURCE: m.load_with_coverage() for m in (hn_thread_pages, hn_hiring_mapped, hn_jobs_data)
     }
     loaded = {name: ld for name, (ld, _) in parsed.items()}
+    # threads a user fetched through the live API (`trendlab hn-api`) join as a fourth archive;
+    # only the cache is read here, the build never goes online
+    api_months = hn_api.cached_months()
+    if api_months:
+        loaded[hn_api.SOURCE] = hn_api.load(months=api_months)
     coverage = pd.concat([cov for _, cov in parsed.values()], ignore_index=True)
     # the readers' quarantines go to the merge so that a post one archive saw removed
     # (dead, flagged, deleted) is not brought back by an archive crawled before moderation
@@ -257,7 +266,9 @@ STAGES: list[Stage] = [
         outputs=("postings", "postings_quarantine", "postings_coverage", "postings_report.json"),
         run=_stage_postings,
         sources=("hn-thread-pages", "hn-hiring-mapped", "hn-jobs-data"),
+        extra_files=lambda: __import__("trendlab.sources.hn_api", fromlist=["x"]).cached_files(),
         modules=(
+            "trendlab.sources.hn_api",
             "trendlab.sources.hn_thread_pages",
             "trendlab.sources.hn_hiring_mapped",
             "trendlab.sources.hn_jobs_data",

@@ -538,6 +538,29 @@ def _check_months(months: Iterable[str]) -> list[str]:
     return out
 
 
+def cached_months() -> list[str]:
+    """Months of the hiring threads already cached (no request is made).
+
+    Examples
+    --------
+    >>> from trendlab.sources import hn_api
+    >>> hn_api.cached_months()  # doctest: +SKIP
+    ['2019-01', '2019-02']
+    """
+    if not (cache_dir() / "threads.json").is_file():
+        return []
+    threads = discover_threads()
+    hiring = threads[(threads["kind"] == "hiring") & threads["month"].notna()]
+    have = hiring[[thread_cache_path(t).is_file() for t in hiring["thread_id"]]]
+    return sorted(set(have["month"]))
+
+
+def cached_files() -> list[Path]:
+    """Every cached API file (the thread list and the threads), for cache keys."""
+    folder = cache_dir()
+    return sorted(p for p in folder.rglob("*.json") if p.is_file()) if folder.is_dir() else []
+
+
 def load(
     *,
     months: list[str] | None = None,
