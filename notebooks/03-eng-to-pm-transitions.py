@@ -679,7 +679,10 @@ if demand_ready:
     demand = tr.pm_engineering_background_shares(demand_tables["roles"], demand_tables["skill_flags"])
     demand["share (95% CI)"] = [tr.format_estimate(s, lo, hi) for s, lo, hi in
                                 zip(demand["share"], demand["ci_low"], demand["ci_high"], strict=True)]
-    display(demand.set_index(["measure", "period"])[["successes", "n", "excluded", "share (95% CI)"]])
+    wide = demand.pivot_table(index="period", columns="measure", values="share (95% CI)", aggfunc="first")
+    counts = demand.groupby("period")[["n", "excluded"]].first()
+    display(counts.rename(columns={"n": "PM roles with text", "excluded": "PM roles left out"}).join(wide)
+            .rename_axis("year"))
     why = demand.attrs["excluded_reasons"]
     display(Markdown(
         f"PM roles left out: {why['no_requirement_text']:,} without requirement text, "
