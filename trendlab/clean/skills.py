@@ -1,0 +1,969 @@
+"""Tag skills in role requirement text with the versioned skill taxonomy.
+
+The measuring instrument for "technical asks": :class:`SkillMatcher` finds every taxonomy term
+in a text and says whether the text requires it, prefers it or says it is not needed;
+:func:`tag_skills` turns a ``roles`` table into the long ``skill_hits`` table and
+:func:`skill_flags` into one row of booleans per role.
+
+How a text is read
+------------------
+1. HTML leftovers are decoded (``&amp;`` → ``&``, tags dropped, ``<p>``/``<br>``/``<li>`` become
+   line breaks); hit offsets still point into the text as given.
+2. One Aho-Corasick pass over a lower-case view of the text finds every surface form of
+   every term (plus the anchors of status cues), overlapping ones included. A term matches at
+   token boundaries: no word character before it, no letter, ``_``, ``+`` or ``#`` after it
+   (so ``C`` is not found in ``C++``, ``Java`` not in ``JavaScript``, but ``Python3`` and
+   ``C++17`` are). Forms are matched ignoring case exactly as ``re.IGNORECASE`` would, except
+   the case-sensitive ones (``Go``, ``REST``), which must match as written.
+3. The longest mention wins: a mention inside a longer one is dropped ("no-code" is low-code,
+   not the coding term "code"), and so is anything inside an excluded phrase ("go-to-market",
+   "R&D", "Series C", "zip code").
+4. Ambiguous case-sensitive forms (``Go``, ``R``, ``C``, ``Julia``, ``Bubble``...) count only in a
+   list with another technical or low-code mention ("Python, Go"; "C/C++") or next to a
+   context word ("in Go", "R packages").
+5. Status, per clause: the text is cut into sentences, lines, ``;`` clauses and contrastive
+   clauses ("..., but ..."). A clause with a negation cue ("no coding required", "you don't
+   need to code", "not a technical role") makes its mentions ``negated``; an optional cue
+   ("nice to have", "a plus", "bonus:", "ideally", "preferred") makes them ``preferred``;
+   otherwise they are ``required``. A cue in parentheses applies to the item before it
+   ("Go (a plus)"); a clause that mixes kinds is read comma piece by comma piece ("Python
+   required, Go a plus"); a short header line ("Nice to have:") sets the status of the list
+   items under it. Every cue is data, in ``taxonomy/skill_cues.toml``.
+
+Examples
+--------
+>>> from trendlab.clean.skills import SkillMatcher
+>>> m = SkillMatcher.from_taxonomy()
+>>> [(h.term, h.status) for h in m.find("Strong SQL and Python. Golang is a plus; no coding required for the PM.")]
+[('SQL', 'required'), ('Python', 'required'), ('Go', 'preferred'), ('Writing code', 'negated')]
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import operator
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import pandas as pd
+
+from trendlab.taxonomy import (
+    CUE_KINDS,
+    GROUPS,
+    STATUSES,
+    SkillTaxonomy,
+    TaxonomyError,
+    expand_forms,
+    match_key,
+    skill_taxonomy,
+)
+
+SKILL_HITS_COLUMNS = ["posting_id", "role_index", "skill_family", "term", "taxonomy_id", "status"]
+_STATUS_RANK = {"negated": 0, "preferred": 1, "required": 2}
+_KIND_STATUS = {"soft_optional": "preferred", "negation": "negated", "optional": "preferred", "required": "required"}
+_EXCLUDED = "!excluded"
+
+# Right boundary: a letter, "_", "+" or "#" would continue the token; a digit is a version.
+_RIGHT = r"(?![^\W\d]|[+#])"
+_MARKUP = re.compile(
+    r"<(?P<close>/?)(?P<tag>[A-Za-z][A-Za-z0-9]*)\b[^<>]{0,1000}>"
+    r"|<!--.*?-->"
+    r"|(?P<entity>&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)",
+    re.S,
+)
+_BLOCK_TAGS = {
+    "p": "\n\n", "br": "\n", "li": "\n", "div": "\n", "ul": "\n", "ol": "\n", "tr": "\n", "pre": "\n",
+    "blockquote": "\n", "table": "\n", "h1": "\n", "h2": "\n", "h3": "\n", "h4": "\n", "h5": "\n", "h6": "\n",
+}
+_PAREN = re.compile(r"\([^()]*\)")
+_WS = re.compile(r"\s")
+
+
+class Hit(NamedTuple):
+    """One mention of a taxonomy term in a text.
+
+    ``start``/``end`` index the text passed to :meth:`SkillMatcher.find`; ``surface`` is
+    the matched text after HTML decoding; ``status`` is ``required``, ``preferred`` or
+    ``negated``.
+    """
+
+    term: str
+    family: str
+    taxonomy_id: str
+    start: int
+    end: int
+    status: str
+    surface: str
+
+
+class Occurrence(NamedTuple):
+    """A raw boundary match of one term, before exclusions, nesting, context and status."""
+
+    taxonomy_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Entry:
+    tid: str
+    exact: frozenset[str] | None  # case-sensitive surfaces; None when any case matches
+    ambiguous: bool
+
+
+class _Mention(NamedTuple):
+    start: int
+    end: int
+    tid: str
+    ambiguous: bool
+
+
+_START = operator.attrgetter("start")
+
+
+# --------------------------------------------------------------------------- HTML leftovers
+
+
+def _decode_markup(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
+    """Decode entities and drop tags; returns the text and its replaced spans.
+
+    Each span is ``(norm_start, norm_len, orig_start, orig_end)``.
+    """
+    if not _has_markup(text):
+        return text, []
+    parts: list[str] = []
+    spans: list[tuple[int, int, int, int]] = []
+    last = 0
+    n = 0
+    for m in _MARKUP.finditer(text):
+        if m.group("entity"):
+            repl = html.unescape(m.group("entity"))
+        elif m.group("tag"):
+            # an opening block tag breaks the line; closing and inline tags just go
+            repl = "" if m.group("close") else _BLOCK_TAGS.get(m.group("tag").lower(), "")
+        else:
+            repl = ""
+        parts.append(text[last : m.start()])
+        n += m.start() - last
+        spans.append((n, len(repl), m.start(), m.end()))
+        parts.append(repl)
+        n += len(repl)
+        last = m.end()
+    if not spans:
+        return text, []
+    parts.append(text[last:])
+    return "".join(parts), spans
+
+
+_TAG_START = re.compile(r"<(?:/?[A-Za-z]|!--)")
+_ENTITY_START = re.compile(r"&(?:#[0-9]|#[xX][0-9a-fA-F]|[A-Za-z][A-Za-z0-9]{1,31};)")
+
+
+def _has_markup(text: str) -> bool:
+    """Whether the text holds a tag or an entity (most "&" and "<" are neither)."""
+    for ch, rx in (("<", _TAG_START), ("&", _ENTITY_START)):
+        pos = text.find(ch)
+        while pos != -1:
+            if rx.match(text, pos):
+                return True
+            pos = text.find(ch, pos + 1)
+    return False
+
+
+class _OffsetMap:
+    """Map offsets in the decoded text back to the text as given."""
+
+    def __init__(self, spans: list[tuple[int, int, int, int]]):
+        self.spans = spans
+        self.starts = [s[0] for s in spans]
+
+    def start(self, x: int) -> int:
+        i = bisect.bisect_right(self.starts, x) - 1
+        if i < 0:
+            return x
+        ns, nl, os_, oe = self.spans[i]
+        if x < ns + nl:
+            return os_
+        return oe + (x - ns - nl)
+
+    def end(self, y: int) -> int:
+        i = bisect.bisect_left(self.starts, y) - 1
+        if i < 0:
+            return y
+        ns, nl, os_, oe = self.spans[i]
+        if y <= ns + nl:
+            return oe if y > ns else os_
+        return oe + (y - ns - nl)
+
+
+# --------------------------------------------------------------------------- compiling
+
+# A length-preserving ASCII view of a text for the automaton: letters lower-cased, digits and
+# "_" kept, every other character (space, punctuation, any non-ASCII character) a space. A key
+# is added as " " + its view, so it can only match where a word starts.
+_VIEW = bytes(
+    c + 32 if 65 <= c <= 90 else c if (97 <= c <= 122 or 48 <= c <= 57 or c == 95) else 32 for c in range(256)
+)
+# Non-ASCII characters that Python's IGNORECASE matches to ASCII letters: folded before the
+# view is taken, so that matching ignores case exactly as ``re.IGNORECASE`` does.
+_FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
+_FOLD_SPECIAL = re.compile("[\u0130\u0131\u017f\u212a]")
+_PURE = re.compile("[a-z0-9_]+")
+
+
+def _view(text: str) -> str:
+    if not text.isascii() and _FOLD_SPECIAL.search(text):
+        text = text.translate(_FOLD)
+    return text.encode("ascii", "replace").translate(_VIEW).decode("ascii")
+
+
+def _fold_lower(s: str) -> str:
+    if not s.isascii():
+        s = s.translate(_FOLD)
+    s = s.lower()
+    return _WS.sub(" ", s) if " " in s or not s.isprintable() else s
+
+
+def _is_word(c: str) -> bool:
+    return c.isalnum() or c == "_"  # what \w matches in a str pattern
+
+
+def _blocks_right(c: str) -> bool:
+    """A character that continues a token: a letter, "_", "+" or "#" (a digit is a version)."""
+    return (c.isalnum() or c == "_") and not c.isdecimal() or c in "+#"
+
+
+def _word_list(words: list[str]) -> str:
+    return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Cue:
+    kind: str
+    before: re.Pattern[str] | None
+    after: re.Pattern[str] | None
+
+
+class SkillMatcher:
+    """Find taxonomy terms in text, with their status (required, preferred, negated).
+
+    Build it once (:meth:`from_taxonomy`) and reuse it. Matching is one Aho-Corasick pass
+    (``pyahocorasick``) over a length-preserving lower-case ASCII view of the text in which
+    every key can only start at a word start; each candidate is then checked against the text
+    itself (its exact lower-cased form, the boundaries, the case of case-sensitive forms).
+    The same pass finds the anchors of status cues and the
+    contrastive words that cut clauses.
+
+    Parameters
+    ----------
+    taxonomy : SkillTaxonomy
+        Families, terms, exclusions and cues (see :mod:`trendlab.taxonomy`).
+
+    Raises
+    ------
+    TaxonomyError
+        Two terms share a surface form, a form is not ASCII, or a case-sensitive form
+        contains a space.
+
+    Examples
+    --------
+    >>> m = SkillMatcher.from_taxonomy()
+    >>> [h.taxonomy_id for h in m.find("C/C++ and C# on .NET; some Node.js")]
+    ['coding.c', 'coding.cpp', 'coding.csharp', 'coding.dotnet', 'coding.nodejs']
+    """
+
+    def __init__(self, taxonomy: SkillTaxonomy):
+        import ahocorasick
+
+        self.taxonomy = taxonomy
+        group_of = taxonomy.family_group()
+        self._family = dict(zip(taxonomy.skills["taxonomy_id"], taxonomy.skills["family"], strict=True))
+        self._term = dict(zip(taxonomy.skills["taxonomy_id"], taxonomy.skills["term"], strict=True))
+        self._group = {tid: group_of[f] for tid, f in self._family.items()}
+        owner, exact, ci_keys = self._keys(taxonomy)
+        ambiguous = set(taxonomy.skills.loc[taxonomy.skills["ambiguous"] == "1", "taxonomy_id"])
+        self._entries: dict[str, _Entry] = {}
+        for key, tid in owner.items():
+            cs_only = key not in ci_keys
+            self._entries[key] = _Entry(tid, frozenset(exact[key]) if cs_only else None, cs_only and tid in ambiguous)
+
+        cues = taxonomy.cues
+        self._cues: list[_Cue] = []
+        self._anchors: dict[str, list[int]] = {}
+        for kind in CUE_KINDS:
+            for cue in cues["status"][kind]:
+                before = re.compile(f"(?:{cue['before']})$", re.I) if cue.get("before") else None
+                after = re.compile(cue["after"], re.I) if cue.get("after") else None
+                self._cues.append(_Cue(kind, before, after))
+                for s in expand_forms(cue["anchor"]):
+                    self._anchors.setdefault(match_key(s), []).append(len(self._cues) - 1)
+        seg = cues["segmentation"]
+        self._contrast = {w.lower() for w in seg["contrast"]}
+
+        # Every key is added as " " + its view, so that it can only start where a word starts,
+        # and, when it ends with a letter or digit, once more for each character that may
+        # follow it (a space, which stands for any non-word character, or a digit): the
+        # automaton then reports only matches that end at a token boundary.
+        self._lookup = {
+            k: (self._entries.get(k), k in self._anchors, k in self._contrast)
+            for k in {*owner, *self._anchors, *self._contrast}
+        }
+        readings: dict[str, set[tuple]] = {}
+        for key, info in self._lookup.items():
+            view = " " + _view(key)
+            # a key of lower-case letters, digits and "_" only is its own view: in an ASCII text
+            # a match of its view is a match of the key, so what it is can travel with the
+            # automaton's answer (a space or a hyphen in a key must be checked on the text)
+            pure = _PURE.fullmatch(key) is not None
+            reading = (len(key), info if pure else None)
+            if key[-1].isalnum():
+                for nxt in " 0123456789":
+                    readings.setdefault(view + nxt, set()).add((*reading[:1], 1, reading[1]))
+            else:
+                readings.setdefault(view, set()).add((*reading[:1], 0, reading[1]))
+        auto = ahocorasick.Automaton()
+        for view, rs in sorted(readings.items()):
+            # (key length, characters after the key, what the key is when its view is itself)
+            auto.add_word(view, tuple(sorted(rs, key=lambda r: r[:2])))
+        auto.make_automaton()
+        self._auto = auto
+
+        bullets = seg["bullets"]
+        self._cut_rx = re.compile("[;" + re.escape(bullets) + r"]|[.!?](?=\s|$)")
+        self._abbrev_rx = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+        self._abbrev = {a.lower().rstrip(".") for a in seg["abbreviations"]}
+        self._bullet_start = re.compile(rf"\s*(?:[{re.escape(bullets)}*\-\u2013\u2014>]|\d{{1,2}}[.)])\s")
+        self._header_words = int(seg["header_max_words"])
+        self._item_words = int(seg["item_max_words"])
+        self._para_item_words = int(seg["paragraph_item_max_words"])
+        ctx = cues["context"]
+        self._gap_rx = re.compile(ctx["list_gap"], re.I)
+        self._gap_max = int(ctx["list_gap_max_chars"])
+        self._before_rx = re.compile(r"(?:^|\W)(?:" + _word_list(ctx["before"]) + r")[\s:]*$", re.I)
+        self._after_rx = re.compile(r"[\s-]*(?:" + "|".join(ctx["after"]) + r")\b", re.I)
+
+    @staticmethod
+    def _keys(taxonomy: SkillTaxonomy) -> tuple[dict[str, str], dict[str, set[str]], set[str]]:
+        """``{key: taxonomy_id}`` over every expanded form and exclusion, checked for clashes."""
+        owner: dict[str, str] = {}
+        exact: dict[str, set[str]] = {}
+        ci_keys: set[str] = set()
+
+        def add(key: str, tid: str, where: str) -> None:
+            if not key.isascii():
+                raise TaxonomyError(f"{where}: form {key!r} is not ASCII")
+            if owner.setdefault(key, tid) != tid:
+                raise TaxonomyError(f"{where}: form {key!r} is also a form of {owner[key]}")
+
+        for r in taxonomy.skills.itertuples():
+            where = f"skills.csv {r.taxonomy_id}"
+            for s in expand_forms(r.forms or "", where=where):
+                add(match_key(s), r.taxonomy_id, where)
+                ci_keys.add(match_key(s))
+            for s in expand_forms(r.cs_forms or "", where=where):
+                if _WS.search(s):
+                    raise TaxonomyError(f"{where}: case-sensitive form {s!r} may not contain a space")
+                add(match_key(s), r.taxonomy_id, where)
+                exact.setdefault(match_key(s), set()).add(s)
+        for r in taxonomy.exclusions.itertuples():
+            for s in expand_forms(r.phrase, where=f"skill_exclusions.csv {r.phrase!r}"):
+                key = match_key(s)
+                if key in owner and owner[key] != _EXCLUDED:
+                    raise TaxonomyError(f"skill_exclusions.csv: {s!r} is a form of {owner[key]}")
+                owner[key] = _EXCLUDED
+                ci_keys.add(key)
+        return owner, exact, ci_keys
+
+    @classmethod
+    def from_taxonomy(cls, version: str | None = None) -> SkillMatcher:
+        """The matcher for the installed taxonomy (optionally insisting on its version).
+
+        Examples
+        --------
+        >>> SkillMatcher.from_taxonomy().version == skill_taxonomy().version
+        True
+        """
+        return cls(skill_taxonomy(version))
+
+    @property
+    def version(self) -> str:
+        """The taxonomy version this matcher was built from."""
+        return self.taxonomy.version
+
+    @property
+    def fingerprint(self) -> str:
+        """The taxonomy files' fingerprint (see :func:`trendlab.taxonomy.fingerprint`)."""
+        return self.taxonomy.fingerprint
+
+    # ------------------------------------------------------------------ matching
+
+    def normalize(self, text: str) -> str:
+        """The text the matcher reads: HTML entities decoded, tags dropped or made line breaks.
+
+        Examples
+        --------
+        >>> SkillMatcher.from_taxonomy().normalize("R&amp;D<p>C&#x2F;C++")
+        'R&D\\n\\nC/C++'
+        """
+        return _decode_markup(text)[0]
+
+    def _scan(self, t: str) -> tuple[list[_Mention], list[tuple[int, int, str]], list[int], bool]:
+        """One pass: term mentions (by start, longest first), cue anchors ``(start, end, key)``,
+        contrast-word starts, and whether any mention is ambiguous."""
+        n = len(t)
+        ascii_ = t.isascii()
+        folded = t if ascii_ or not _FOLD_SPECIAL.search(t) else t.translate(_FOLD)
+        v = " " + folded.encode("ascii", "replace").translate(_VIEW).decode("ascii") + " "
+        # v[i + 1] is t[i]; the last space closes a key that ends the text
+        mentions: list[_Mention] = []
+        anchors: list[tuple[int, int, str]] = []
+        contrasts: list[int] = []
+        lookup = self._lookup
+        new = tuple.__new__  # builds the named tuple without its Python-level constructor
+        ambiguous = False
+        for j, readings in self._auto.iter(v):
+            for klen, tail, info in readings:
+                e = j - tail  # the key ends before t[e]
+                if e < n:
+                    # after a key ending in a letter or digit, the automaton has seen a space
+                    # or a digit in the view; "+", "#" and non-ASCII letters look like spaces
+                    c = t[e]
+                    if (c in "+#" or (not ascii_ and _blocks_right(c))) if tail else _blocks_right(c):
+                        continue
+                elif e > n:
+                    continue
+                s = e - klen
+                if info is None or not ascii_:
+                    if s and not ascii_ and _is_word(t[s - 1]):
+                        continue
+                    key = folded[s:e].lower()
+                    info = lookup.get(key)
+                    if info is None:
+                        info = lookup.get(_WS.sub(" ", key))
+                        if info is None:
+                            continue
+                ent, is_cue, is_contrast = info
+                if ent is not None and (ent.exact is None or t[s:e] in ent.exact):
+                    mentions.append(new(_Mention, (s, e, ent.tid, ent.ambiguous)))
+                    ambiguous = ambiguous or ent.ambiguous
+                if is_cue:
+                    anchors.append((s, e, match_key(folded[s:e])))
+                if is_contrast:
+                    contrasts.append(s)
+        # the automaton reports by end; reversed, a stable sort by start puts the longest first
+        mentions.reverse()
+        mentions.sort(key=_START)
+        return mentions, anchors, contrasts, ambiguous
+
+    def occurrences(self, text: str) -> list[Occurrence]:
+        """Raw boundary matches of every term in ``text`` as given (no HTML decoding).
+
+        What one boundary regex per term would find: no exclusions, no longest-match,
+        no context rule for ambiguous forms, no status. Used to check the automaton against a
+        per-term baseline.
+
+        Examples
+        --------
+        >>> m = SkillMatcher.from_taxonomy()
+        >>> sorted({o.taxonomy_id for o in m.occurrences("no-code tools")})
+        ['coding.code', 'low_code.no_code']
+        """
+        return [Occurrence(x.tid, x.start, x.end) for x in self._scan(text)[0] if x.tid != _EXCLUDED]
+
+    def find(self, text: str | None) -> list[Hit]:
+        """Every mention of a taxonomy term in ``text``, with its status, in text order.
+
+        Parameters
+        ----------
+        text : str or None
+            Plain text (HTML leftovers are tolerated); None or NA gives no hits.
+
+        Returns
+        -------
+        list of Hit
+
+        Examples
+        --------
+        >>> m = SkillMatcher.from_taxonomy()
+        >>> [(h.term, h.status) for h in m.find("Nice to have: Airtable or Zapier. This is not a technical role.")]
+        [('Airtable', 'preferred'), ('Zapier', 'preferred'), ('Technical background', 'negated')]
+        """
+        if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+            return []
+        if not isinstance(text, str):
+            raise TypeError(f"find() needs a str, got {type(text).__name__}")
+        t, spans = _decode_markup(text)
+        ms, statuses = self._analyse(t)
+        if not ms:
+            return []
+        omap = _OffsetMap(spans) if spans else None
+        hits = []
+        for x, st in zip(ms, statuses, strict=True):
+            s, e = (omap.start(x.start), omap.end(x.end)) if omap else (x.start, x.end)
+            hits.append(Hit(self._term[x.tid], self._family[x.tid], x.tid, s, e, st, t[x.start : x.end]))
+        return hits
+
+    def _analyse(self, t: str) -> tuple[list[_Mention], list[str]]:
+        """Mentions in decoded text ``t`` after exclusions, longest match and context, with statuses."""
+        ms, anchors, contrasts, ambiguous = self._scan(t)
+        if not ms:
+            return ms, []
+        ms = self._longest(ms)
+        if ambiguous:
+            ms = self._in_context(t, ms)
+        if not ms:
+            return ms, []
+        cues = self._cue_spans(t, anchors) if anchors else []
+        return ms, (self._statuses(t, ms, cues, contrasts) if cues else ["required"] * len(ms))
+
+    def statuses_by_term(self, text: str | None) -> dict[str, str]:
+        """``{taxonomy_id: status}`` for a text, keeping the strongest status of each term.
+
+        The reduction :func:`tag_skills` applies per role (required > preferred > negated),
+        without building :class:`Hit` objects.
+
+        Examples
+        --------
+        >>> SkillMatcher.from_taxonomy().statuses_by_term("SQL. SQL is a plus. Python (bonus)")
+        {'data_sql.sql': 'required', 'coding.python': 'preferred'}
+        """
+        if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+            return {}
+        if not isinstance(text, str):
+            raise TypeError(f"statuses_by_term() needs a str, got {type(text).__name__}")
+        ms, statuses = self._analyse(_decode_markup(text)[0])
+        best: dict[str, str] = {}
+        for x, st in zip(ms, statuses, strict=True):
+            old = best.get(x.tid)
+            if old is None or _STATUS_RANK[st] > _STATUS_RANK[old]:
+                best[x.tid] = st
+        return best
+
+    # ------------------------------------------------------------------ rules
+
+    @staticmethod
+    def _longest(ms: list[_Mention]) -> list[_Mention]:
+        """Drop mentions inside a longer one, then the excluded phrases themselves."""
+        keep = []
+        reach = -1  # furthest end among earlier (or equal-start, longer) mentions
+        for x in ms:  # sorted by start, then longest first
+            if x.end <= reach:
+                continue
+            keep.append(x)
+            reach = max(reach, x.end)
+        return [x for x in keep if x.tid != _EXCLUDED]
+
+    def _in_context(self, t: str, ms: list[_Mention]) -> list[_Mention]:
+        """Keep an ambiguous mention only in a list with a confirmed one or next to a context word."""
+        confirmed = [not x.ambiguous for x in ms]
+        for i, x in enumerate(ms):
+            if x.ambiguous and (
+                self._before_rx.search(t, max(0, x.start - 40), x.start) or self._after_rx.match(t, x.end)
+            ):
+                confirmed[i] = True
+        listable = [self._group.get(x.tid) in ("technical", "low_code") for x in ms]
+        changed = True
+        while changed:  # a list "R, Go, Python" confirms left to right and back
+            changed = False
+            for i, x in enumerate(ms):
+                if confirmed[i]:
+                    continue
+                for j in (i - 1, i + 1):
+                    if 0 <= j < len(ms) and confirmed[j] and listable[j]:
+                        a, b = (ms[j], x) if j < i else (x, ms[j])
+                        gap = t[a.end : b.start]
+                        if len(gap) <= self._gap_max and self._gap_rx.match(gap):
+                            confirmed[i] = changed = True
+                            break
+        return [x for x, ok in zip(ms, confirmed, strict=True) if ok]
+
+    def _cue_spans(self, t: str, anchors: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """Cues as ``(start, end, kind)`` in text order; a cue inside a longer one is dropped."""
+        found = []
+        for s, e, key in anchors:
+            for ci in self._anchors[key]:
+                cue = self._cues[ci]
+                a, b = s, e
+                if cue.before is not None:
+                    m = cue.before.search(t, max(0, s - 60), s)
+                    if not m:
+                        continue
+                    a = m.start()
+                if cue.after is not None:
+                    m = cue.after.match(t, e)
+                    if not m:
+                        continue
+                    b = m.end()
+                found.append((a, b, cue.kind))
+        if not found:
+            return found
+        found.sort(key=lambda c: (c[0], -c[1], CUE_KINDS.index(c[2])))
+        keep, reach = [], -1
+        for c in found:
+            if c[1] <= reach:
+                continue
+            keep.append(c)
+            reach = max(reach, c[1])
+        return keep
+
+    def _line_cuts(self, t: str, ls: int, le: int, contrasts: list[int], soft: list[tuple[int, int]]) -> list[int]:
+        """Positions in the line ``t[ls:le]`` where a clause ends, sorted.
+
+        A sentence end (``.``, ``!`` or ``?`` before a space, unless the word before is an
+        abbreviation or an initial), ``;``, a bullet, or the space before a contrast word
+        ("..., but") unless it is part of a "not required, but a plus" cue.
+        """
+        cuts = []
+        for m in self._cut_rx.finditer(t, ls, le):
+            k = m.start()
+            if t[k] == ".":
+                w = self._abbrev_rx.search(t, max(0, k - 12), k + 1)
+                if w and (len(w.group(1)) == 1 or w.group(1).lower().rstrip(".") in self._abbrev):
+                    continue
+            cuts.append(k)
+        lo = bisect.bisect_left(contrasts, ls)
+        while lo < len(contrasts) and contrasts[lo] < le:
+            c = contrasts[lo]
+            if not any(a <= c < b for a, b in soft):
+                cuts.append(c - 1)
+            lo += 1
+        cuts.sort()
+        return cuts
+
+    def _clause_of(self, t: str, p: int, lines: dict, contrasts: list[int], soft: list[tuple[int, int]]) -> tuple[int, int]:
+        """``[start, end)`` of the clause holding position ``p`` (``lines`` caches line cuts)."""
+        ls = t.rfind("\n", 0, p) + 1
+        got = lines.get(ls)
+        if got is None:
+            le = t.find("\n", p)
+            le = len(t) if le == -1 else le
+            got = lines[ls] = (le, self._line_cuts(t, ls, le, contrasts, soft))
+        le, cuts = got
+        i = bisect.bisect_left(cuts, p)
+        return (cuts[i - 1] + 1 if i else ls), (cuts[i] if i < len(cuts) else le)
+
+    def _header_scopes(self, t: str, cues: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """``(start, end, status)`` of the list items under each header line that holds a cue.
+
+        A header is a line ending with ":" of at most ``header_max_words`` words ("Nice to
+        have:"); its list runs over the following lines while they look like items (a bullet,
+        or few words) and stops at the next header.
+        """
+        n = len(t)
+        scopes: list[tuple[int, int, str]] = []
+        done: set[int] = set()
+        for cs, _, _ in cues:
+            ls = t.rfind("\n", 0, cs) + 1
+            if ls in done:
+                continue
+            done.add(ls)
+            le = t.find("\n", cs)
+            le = n if le == -1 else le
+            k = le - 1
+            while k > ls and t[k].isspace():
+                k -= 1
+            if t[k] != ":" or len(t[ls:le].split()) > self._header_words:
+                continue
+            kinds = [kd for a, _, kd in cues if ls <= a < le]
+            status = _KIND_STATUS[_strongest(kinds)]
+            pos, para = le + 1, False
+            while pos < n:
+                e2 = t.find("\n", pos)
+                e2 = n if e2 == -1 else e2
+                line = t[pos:e2]
+                body = line.strip()
+                if not body:
+                    para, pos = True, e2 + 1
+                    continue
+                words = len(body.split())
+                if body.endswith(":") and words <= self._header_words:
+                    break  # the next header
+                limit = self._para_item_words if para else self._item_words
+                if not (self._bullet_start.match(line) or words <= limit):
+                    break
+                scopes.append((pos, e2, status))
+                para, pos = False, e2 + 1
+        return sorted(scopes)
+
+    def _statuses(
+        self, t: str, ms: list[_Mention], cues: list[tuple[int, int, str]], contrasts: list[int]
+    ) -> list[str]:
+        """Status of each mention from the cues of its clause and the header above it.
+
+        Only clauses that hold a cue and lists under a header with a cue are read; every
+        other mention is required.
+        """
+        soft = [(a, b) for a, b, k in cues if k == "soft_optional"]
+        scopes = self._header_scopes(t, cues)
+        scope_starts = [sc[0] for sc in scopes]
+        out = ["required"] * len(ms)
+        if scopes:
+            for k, x in enumerate(ms):
+                i = bisect.bisect_right(scope_starts, x.start) - 1
+                if i >= 0 and x.start < scopes[i][1]:
+                    out[k] = scopes[i][2]
+        lines: dict[int, tuple[int, list[int]]] = {}
+        clauses: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
+        for c in cues:
+            clauses.setdefault(self._clause_of(t, c[0], lines, contrasts, soft), []).append(c)
+        starts = [x.start for x in ms]
+        for (a, b), cl_cues in clauses.items():
+            lo, hi = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+            if lo == hi:
+                continue
+            idx = list(range(lo, hi))
+            # a header's own cue sets its list, not the header line itself
+            default = out[lo]
+            for i, st in zip(idx, self._clause(t, a, b, [ms[i] for i in idx], cl_cues, default), strict=True):
+                out[i] = st
+        return out
+
+    @staticmethod
+    def _clause(
+        t: str, s: int, e: int, hits: list[_Mention], cues: list[tuple[int, int, str]], default: str
+    ) -> list[str]:
+        """Statuses of the mentions in one clause ``t[s:e]``."""
+        if not cues:
+            return [default] * len(hits)
+        status: list[str | None] = [None] * len(hits)
+        parens = [(m.start(), m.end()) for m in _PAREN.finditer(t, s, e)] if "(" in t[s:e] else []
+        prev = s
+        for ps, pe in parens:  # "Go (a plus)": the cue in parentheses governs the item before it
+            pc = [k for a, _, k in cues if ps <= a < pe]
+            if pc:
+                st = _KIND_STATUS[_strongest(pc)]
+                inside = [i for i, h in enumerate(hits) if ps <= h.start < pe]
+                if inside:
+                    for i in inside:
+                        status[i] = st
+                else:
+                    item = max(prev, max(t.rfind(c, prev, ps) for c in ",;:") + 1)
+                    for i, h in enumerate(hits):
+                        if item <= h.start < ps and status[i] is None:
+                            status[i] = st
+            prev = pe
+        if all(x is not None for x in status):
+            return status  # type: ignore[return-value]
+        # comma pieces outside parentheses
+        bounds = [s]
+        c = t.find(",", s, e)
+        while c != -1:
+            if not any(a <= c < b for a, b in parens):
+                bounds.append(c + 1)
+            c = t.find(",", c + 1, e)
+        bounds.append(e)
+        kinds: list[str | None] = []
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            ks = [k for c0, _, k in cues if a <= c0 < b and not any(p0 <= c0 < p1 for p0, p1 in parens)]
+            kinds.append(_strongest(ks) if ks else None)
+        distinct = {k for k in kinds if k}
+        if not distinct:
+            fill = [default] * len(kinds)
+        elif len(distinct) == 1:
+            fill = [_KIND_STATUS[distinct.pop()]] * len(kinds)
+        else:  # mixed: each piece its own cue; a piece without one takes its neighbour's
+            cur = next(k for k in kinds if k)
+            fill = []
+            for k in kinds:
+                cur = k or cur
+                fill.append(_KIND_STATUS[cur])
+        for i, h in enumerate(hits):
+            if status[i] is None:
+                status[i] = fill[min(bisect.bisect_right(bounds, h.start) - 1, len(fill) - 1)]
+        return status  # type: ignore[return-value]
+
+
+def _strongest(kinds: Iterable[str]) -> str:
+    ks = set(kinds)
+    return next(k for k in CUE_KINDS if k in ks)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _check_roles(roles: pd.DataFrame, cols: list[str]) -> None:
+    if not isinstance(roles, pd.DataFrame):
+        raise TypeError(f"roles must be a DataFrame, got {type(roles).__name__}")
+    missing = [c for c in cols if c not in roles.columns]
+    if missing:
+        raise KeyError(f"roles lacks column(s) {missing}; expected {cols}, found {list(roles.columns)}")
+    dup = roles.duplicated(["posting_id", "role_index"])
+    if dup.any():
+        r = roles[dup].iloc[0]
+        raise ValueError(
+            f"roles has {int(dup.sum())} duplicate (posting_id, role_index) row(s), "
+            f"first ({r['posting_id']!r}, {r['role_index']!r}); one row per role expected"
+        )
+
+
+def tag_skills(
+    roles: pd.DataFrame,
+    text_col: str = "requirements_text",
+    *,
+    matcher: SkillMatcher | None = None,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """The ``skill_hits`` table: one row per (role, term) mentioned in the role's text.
+
+    A term mentioned several times in a role keeps its strongest status
+    (required > preferred > negated). Roles without text yield no rows and are counted in
+    ``attrs["roles_without_text"]``.
+
+    Parameters
+    ----------
+    roles : DataFrame
+        With ``posting_id``, ``role_index`` and ``text_col``; one row per role. Not modified.
+    text_col : str
+        The column holding the text to tag.
+    matcher : SkillMatcher, optional
+        Defaults to :meth:`SkillMatcher.from_taxonomy`.
+    progress : bool, optional
+        Show a progress bar (default: only on a terminal).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``posting_id, role_index, skill_family, term, taxonomy_id, status``;
+        ``attrs`` records ``taxonomy_version``, ``taxonomy_fingerprint``, ``roles_in`` and
+        ``roles_without_text``.
+
+    Raises
+    ------
+    KeyError
+        A required column is missing.
+    ValueError
+        Duplicate (posting_id, role_index).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> roles = pd.DataFrame({"posting_id": ["1"], "role_index": [0],
+    ...                       "requirements_text": ["SQL required; Python a plus"]})
+    >>> tag_skills(roles)[["taxonomy_id", "status"]].values.tolist()
+    [['data_sql.sql', 'required'], ['coding.python', 'preferred']]
+    """
+    from tqdm.auto import tqdm
+
+    _check_roles(roles, ["posting_id", "role_index", text_col])
+    m = matcher or SkillMatcher.from_taxonomy()
+    family, term = m._family, m._term
+    rows: list[tuple] = []
+    no_text = 0
+    it = zip(roles["posting_id"], roles["role_index"], roles[text_col], strict=True)
+    for pid, ridx, text in tqdm(it, total=len(roles), desc="tag skills", unit="role",
+                                disable=(not progress) if progress is not None else None):
+        if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+            no_text += 1
+            continue
+        for tid, st in m.statuses_by_term(text).items():
+            rows.append((pid, ridx, family[tid], term[tid], tid, st))
+    out = pd.DataFrame(rows, columns=SKILL_HITS_COLUMNS)
+    out = out.astype({c: "string" for c in SKILL_HITS_COLUMNS if c != "role_index"})
+    out["role_index"] = out["role_index"].astype("Int64")
+    out.attrs.update(
+        taxonomy_version=m.version,
+        taxonomy_fingerprint=m.fingerprint,
+        roles_in=len(roles),
+        roles_without_text=no_text,
+    )
+    return out
+
+
+def skill_flags(
+    skill_hits: pd.DataFrame,
+    roles: pd.DataFrame,
+    *,
+    text_col: str = "requirements_text",
+    taxonomy: SkillTaxonomy | None = None,
+) -> pd.DataFrame:
+    """One row per role with boolean flags per skill family and per group.
+
+    ``<family>_required`` is True when the role requires a term of the family;
+    ``<family>_preferred`` when it mentions one as preferred and requires none (the two are
+    exclusive). For each group (``technical``, ``low_code``, ``product``):
+    ``<group>_required`` (any family of the group required), ``<group>_preferred`` (preferred,
+    none required) and ``<group>_negated`` (a negated mention, none required or preferred:
+    the text says the skill is not needed). The ``low_code`` group is its one family, so it
+    shares the family's columns and adds ``low_code_negated``. ``has_text`` is False for roles without text
+    (when ``text_col`` is in ``roles``), so that denominators can leave them out.
+
+    Parameters
+    ----------
+    skill_hits : DataFrame
+        The output of :func:`tag_skills`.
+    roles : DataFrame
+        The roles that were tagged (``posting_id``, ``role_index``). Not modified.
+
+    Raises
+    ------
+    ValueError
+        A hit belongs to no role in ``roles``, or names an unknown family or status.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> roles = pd.DataFrame({"posting_id": ["1", "2"], "role_index": [0, 0],
+    ...                       "requirements_text": ["SQL required", "No coding required"]})
+    >>> f = skill_flags(tag_skills(roles), roles)
+    >>> f[["technical_required", "technical_negated"]].values.tolist()
+    [[True, False], [False, True]]
+    """
+    tax = taxonomy or skill_taxonomy()
+    _check_roles(roles, ["posting_id", "role_index"])
+    missing = [c for c in ("posting_id", "role_index", "skill_family", "status") if c not in skill_hits.columns]
+    if missing:
+        raise KeyError(f"skill_hits lacks column(s) {missing}")
+    families = tax.families["family"].tolist()
+    group_of = tax.family_group()
+    bad_fam = sorted(set(skill_hits["skill_family"]) - set(families))
+    if bad_fam:
+        raise ValueError(f"skill_hits names families not in the taxonomy {tax.version}: {bad_fam}")
+    bad_status = sorted(set(skill_hits["status"]) - set(STATUSES))
+    if bad_status:
+        raise ValueError(f"skill_hits has unknown status(es) {bad_status}; expected {STATUSES}")
+    key = ["posting_id", "role_index"]
+    base = roles[key].astype({"posting_id": "string", "role_index": "Int64"}).reset_index(drop=True)
+    hits = skill_hits[[*key, "skill_family", "status"]].astype({"posting_id": "string", "role_index": "Int64"})
+    known = hits.merge(base, on=key, how="left", indicator=True)
+    orphans = known["_merge"].eq("left_only")
+    if orphans.any():
+        r = known[orphans].iloc[0]
+        raise ValueError(
+            f"{int(orphans.sum())} skill hit(s) belong to no role in roles, first "
+            f"({r['posting_id']!r}, {r['role_index']!r})"
+        )
+    rank = hits["status"].map(_STATUS_RANK)
+    best = hits.assign(rank=rank).groupby([*key, "skill_family"], observed=True)["rank"].max().unstack()
+    best = best.reindex(columns=families)
+    out = base.merge(best.reset_index(), on=key, how="left") if len(best) else base.copy()
+    for f in families:
+        r = out[f] if f in out.columns else pd.Series(float("nan"), index=out.index)
+        out[f"{f}_required"] = r.eq(2).fillna(False).astype(bool)
+        out[f"{f}_preferred"] = r.eq(1).fillna(False).astype(bool)
+        out[f"_{f}_negated"] = r.eq(0).fillna(False).astype(bool)
+    group_cols = []
+    for g in GROUPS:
+        fams = [f for f in families if group_of[f] == g]
+        req = out[[f"{f}_required" for f in fams]].any(axis=1)
+        pref = out[[f"{f}_preferred" for f in fams]].any(axis=1) & ~req
+        neg = out[[f"_{f}_negated" for f in fams]].any(axis=1) & ~req & ~pref
+        for name, col in ((f"{g}_required", req), (f"{g}_preferred", pref), (f"{g}_negated", neg)):
+            if name not in out.columns:  # a group named like its only family ("low_code") shares its columns
+                out[name] = col
+                group_cols.append(name)
+    cols = [*key]
+    if text_col in roles.columns:
+        txt = roles[text_col].reset_index(drop=True)
+        out["has_text"] = txt.notna().to_numpy() & txt.fillna("").astype(str).str.strip().ne("").to_numpy()
+        cols.append("has_text")
+    cols += [f"{f}_{s}" for f in families for s in ("required", "preferred")]
+    cols += group_cols
+    res = out[cols].copy()
+    res.attrs.update(taxonomy_version=tax.version, taxonomy_fingerprint=tax.fingerprint)
+    return res
+
+
+__all__ = ["SKILL_HITS_COLUMNS", "Hit", "Occurrence", "SkillMatcher", "skill_flags", "tag_skills"]
