@@ -22,22 +22,16 @@
 # cross-checks, each with what it can and cannot say.
 
 # %%
-import warnings
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-# tqdm.auto looks for notebook widgets when imported under a kernel; the downloads this report
-# could trigger show no progress bar anyway
-warnings.filterwarnings("ignore", message="IProgress not found")
-
-import trendlab  # noqa: E402
-from trendlab import plots  # noqa: E402
-from trendlab.fetch import status  # noqa: E402
-from trendlab.measure import transitions as tr  # noqa: E402
-from trendlab.registry import source  # noqa: E402
+import trendlab
+from trendlab import plots
+from trendlab.fetch import status
+from trendlab.measure import transitions as tr
+from trendlab.registry import source
 
 plots.use_house_style()
 pd.set_option("display.max_colwidth", 200)
@@ -588,7 +582,7 @@ else:
     display(Markdown(
         "**Not available on this machine.** The title graph ships inside the PyPI package "
         "`title-graph==0.0.5`; `trendlab fetch title-graph` downloads the sha256-pinned sdist, then "
-        "`trendlab report 03 --force` re-renders this report with the section filled in."
+        "`make analysis` re-renders this report with the section filled in."
     ))
 
 # %% [markdown]
@@ -662,7 +656,7 @@ else:
     display(Markdown(
         "**The survey was not available.** The Stack Overflow Developer Survey archives are not in the "
         "data mirror and none has been downloaded on this machine. `trendlab fetch so-survey` downloads "
-        "the yearly archives (2011–2025) from survey.stackoverflow.co; `trendlab report 03 --force` then "
+        "the yearly archives (2011–2025) from survey.stackoverflow.co; `make analysis` then "
         "fills in this section."
     ))
 
@@ -713,8 +707,8 @@ if demand_ready:
 else:
     display(Markdown(
         "**Not yet available.** This section reads the `roles` and `skill_flags` tables; the build "
-        f"does not produce {missing_text} yet. Once it does (`trendlab build`), "
-        "`trendlab report 03 --force` fills it in."
+        f"does not produce {missing_text} yet. Once it does, "
+        "`make analysis` fills it in."
     ))
 
 # %% [markdown]

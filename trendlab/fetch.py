@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from tqdm.auto import tqdm
+from tqdm.std import tqdm
 
 from trendlab import config
 from trendlab.registry import FileEntry, entry, source

@@ -80,12 +80,25 @@ def _package_code_hash() -> str:
     return h.hexdigest()
 
 
+def _raw_listing() -> str:
+    """Names and sizes of the cached raw files: a report re-renders when a file is fetched."""
+    raw = config.raw_dir()
+    if not raw.is_dir():
+        return ""
+    return "\n".join(
+        f"{p.relative_to(raw)}:{p.stat().st_size}"
+        for p in sorted(raw.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    )
+
+
 def _render_key(nb: Path, code_hash: str) -> str:
     manifest = config.processed_dir() / "_manifest.json"
     h = hashlib.sha256()
     h.update(nb.read_bytes())
     h.update(manifest.read_bytes() if manifest.is_file() else b"")
     h.update(code_hash.encode())
+    h.update(_raw_listing().encode())
     return h.hexdigest()
 
 

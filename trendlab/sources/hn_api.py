@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm.std import tqdm
 
 from trendlab import config
 from trendlab.fetch import DataUnavailableError, Downloader, FetchError, HTTPDownloader

@@ -31,7 +31,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm.std import tqdm
 
 from trendlab.fetch import fetch
 from trendlab.registry import source

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm.std import tqdm
 
 from trendlab.fetch import fetch
 from trendlab.registry import source

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import pandas as pd
 from lxml import etree
-from tqdm.auto import tqdm
+from tqdm.std import tqdm
 
 from trendlab.fetch import fetch
 from trendlab.registry import source
