@@ -492,3 +492,13 @@ def test_index_from_tagged_text() -> None:
     row = ix.table.iloc[0]
     assert row["jsd"] == pytest.approx(1.0)
     assert (row["pm_roles"], row["eng_roles"], row["excluded"]) == (1, 1, 1)
+
+
+# ----------------------------------------------------------------------------- report text
+def test_format_p_and_share_phrase() -> None:
+    assert [cv.format_p(p) for p in (0.5, 0.0312, 0.001, 0.000999, float("nan"))] == [
+        "0.500", "0.031", "0.001", "< 0.001", "n/a"]
+    lo, hi = wilson_interval(116, 2264)
+    row = {"successes": 116, "n": 2264, "share": 116 / 2264, "ci_low": lo[0], "ci_high": hi[0]}
+    assert cv.share_phrase(row) == f"5.1% (95% CI {100 * lo[0]:.1f}%–{100 * hi[0]:.1f}%), 116/2,264"
+    assert cv.share_phrase({"successes": 0, "n": 0, "share": pd.NA, "ci_low": pd.NA, "ci_high": pd.NA}) == "n/a, 0/0"

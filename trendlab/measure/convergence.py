@@ -944,6 +944,39 @@ def low_code_shares(
     return out
 
 
+def format_p(p: float, *, floor: float = 0.001) -> str:
+    """A p-value for report text: three decimals, ``< 0.001`` below the floor, ``n/a`` when missing.
+
+    Examples
+    --------
+    >>> format_p(0.0312), format_p(1.2e-179), format_p(float("nan"))
+    ('0.031', '< 0.001', 'n/a')
+    """
+    if p is None or pd.isna(p):
+        return "n/a"
+    return f"< {floor:g}" if p < floor else f"{p:.3f}"
+
+
+def share_phrase(row: Mapping | pd.Series, *, digits: int = 1) -> str:
+    """One row of a ``shares`` table as report text: share, Wilson interval, successes / n.
+
+    Examples
+    --------
+    >>> share_phrase({"successes": 11, "n": 92, "share": 11 / 92, "ci_low": 0.0681, "ci_high": 0.2015})
+    '12.0% (95% CI 6.8%–20.2%), 11/92'
+    >>> share_phrase({"successes": 116, "n": 2264, "share": 0.0512, "ci_low": 0.0429, "ci_high": 0.0611})
+    '5.1% (95% CI 4.3%–6.1%), 116/2,264'
+    >>> share_phrase({"successes": 0, "n": 0, "share": pd.NA, "ci_low": pd.NA, "ci_high": pd.NA})
+    'n/a, 0/0'
+    """
+    from trendlab.measure.transitions import format_estimate
+
+    x, n = int(row["successes"]), int(row["n"])
+    if n == 0:
+        return "n/a, 0/0"
+    return f"{format_estimate(row['share'], row['ci_low'], row['ci_high'], digits=digits)}, {x:,}/{n:,}"
+
+
 # --------------------------------------------------------------------------- context
 
 
@@ -1012,6 +1045,7 @@ __all__ = [
     "assign_periods",
     "convergence_index",
     "convergence_trend",
+    "format_p",
     "hybrid_title_shares",
     "index_change",
     "jensen_shannon",
@@ -1019,4 +1053,5 @@ __all__ = [
     "pm_families",
     "product_skill_shares",
     "relative_index",
+    "share_phrase",
 ]
