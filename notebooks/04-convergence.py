@@ -601,7 +601,7 @@ display(Markdown(f"""
   The extracted titles put it at {cv.share_phrase(ex_pe.loc['2023'])} in 2023 and {cv.share_phrase(ex_pe.loc['2025'])}
   in 2025: the rise happened between the two HN stretches, seen through a different instrument.
 * *Technical PM* titles: HN 2015–2018 {cv.share_phrase(pooled.loc[('technical PM title', '2015-2018')])},
-  HN 2026 {cv.share_phrase(hn_pm.loc['2026'])} (difference {pm_cmp['change']}, p {pm_cmp['p']});
+  HN 2026 {cv.share_phrase(hn_pm.loc['2026'])} (difference {pm_cmp['change']}, p {'' if pm_cmp['p'].startswith('<') else '= '}{pm_cmp['p']});
   extracted titles {cv.share_phrase(ex_pm.loc['2023'])} in 2023 and {cv.share_phrase(ex_pm.loc['2025'])} in 2025
   ({'a rise' if ext_pm_fit.ci_low > 0 else 'no clear trend'} of {format_estimate(ext_pm_fit.estimate / 100, ext_pm_fit.ci_low / 100, ext_pm_fit.ci_high / 100, unit=' pp per year')}
   over 2022–2025). HN 2026 alone has only {int(hn_pm.loc['2026', 'n'])} PM roles
