@@ -483,6 +483,15 @@ def partial_months(postings: pd.DataFrame) -> list[str]:
 # --------------------------------------------------------------------------- shares
 
 
+def _bracket(table: pd.DataFrame) -> pd.DataFrame:
+    """Keep ``ci_low <= share <= ci_high``: at 0/n and n/n the Wilson bounds can miss by one ulp."""
+    share = table["share"]
+    has = share.notna()
+    table["ci_low"] = table["ci_low"].where(~has | (table["ci_low"] <= share), share)
+    table["ci_high"] = table["ci_high"].where(~has | (table["ci_high"] >= share), share)
+    return table
+
+
 def _range(frames: Iterable[pd.DataFrame], freq: str) -> tuple[str, str]:
     labels = pd.concat([f[freq].astype(str) for f in frames if len(f)], ignore_index=True)
     if labels.empty:
@@ -600,7 +609,7 @@ def pm_shares(
     res = res.assign(_o=res["measure_key"].map(order)).sort_values(
         ["corpus", "series", "denominator", "_o", "basis", "period"], kind="stable"
     )
-    res = res.drop(columns="_o").reset_index(drop=True)
+    res = _bracket(res.drop(columns="_o").reset_index(drop=True))
     res.attrs.update(freq=freq, min_n=min_n, start=start, end=end)
     return res
 
@@ -656,7 +665,7 @@ def pm_role_counts(
     out = [complete_periods(g, start, end, freq, partial=(partial or {}).get(str(c))) for c, g in t.groupby("corpus", sort=True)]
     res = pd.concat(out, ignore_index=True)
     res["corpus"] = res["corpus"].astype("string")
-    return res
+    return _bracket(res)
 
 
 def pooled_windows(
@@ -718,7 +727,7 @@ def pooled_windows(
     for c in ("share", "ci_low", "ci_high"):
         out[c] = out[c].mask(out["n"] == 0)
     out["small_cell"] = pd.array(m < min_n, dtype="boolean")
-    return out
+    return _bracket(out)
 
 
 # --------------------------------------------------------------------------- correction
@@ -1044,8 +1053,10 @@ def reading(name: str, r: Any, alpha: float = 0.05) -> str:
         return f"CUSUM statistic {_fmt(r.statistic, 2)} ({_p(r.p_value)}): {s} within 2012-2018."
     if name == "chow":
         s = "2026 departs from" if sig else "2026 is consistent with"
-        return (f"{s} the 2012-2018 trend carried forward ({r.test} {_fmt(r.statistic, 2)}, {_p(r.p_value)}); "
-                f"level shift {_fmt(r.estimate)} pp (95% CI {_fmt(r.ci_low)} to {_fmt(r.ci_high)}).")
+        return (f"{s} the 2012-2018 trend carried forward (joint test of a level and a slope change: "
+                f"{r.test} = {_fmt(r.statistic, 2)}, {_p(r.p_value)}); the level change at 2026-01 alone is "
+                f"{_fmt(r.estimate)} pp (95% CI {_fmt(r.ci_low)} to {_fmt(r.ci_high)}), imprecise with "
+                f"{r.n_post} month(s) after the break.")
     if name == "windows":
         d = "higher" if r.estimate > 0 else "lower"
         s = "" if sig else " -- not distinguishable from no change"
@@ -1077,6 +1088,56 @@ def models_table(results: PmModels) -> pd.DataFrame:
         rows.append({"model": label, "estimate": r.estimate, "unit": MODEL_UNITS[name], "ci_low": r.ci_low, "ci_high": r.ci_high,
                      "p_value": r.p_value, "reading": reading(name, r), "method": r.method})
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- display
+
+
+def share_label(share: object, ci_low: object, ci_high: object, n: object, min_n: int = DEFAULT_MIN_N) -> str:
+    """A share for a report table: ``"29% (8–64) n=7, small"``; ``small`` when ``n < min_n``.
+
+    Percentages are whole numbers from 10% up and carry one decimal below (so that 2.1% and
+    2.6% stay apart); a cell without data reads ``"no data"``.
+
+    Examples
+    --------
+    >>> share_label(0.2857, 0.082, 0.641, 7)
+    '29% (8–64) n=7, small'
+    >>> share_label(0.021, 0.016, 0.027, 3018)
+    '2.1% (1.6–2.7) n=3018'
+    >>> share_label(None, None, None, 0)
+    'no data'
+    """
+    if n is None or pd.isna(n) or int(n) == 0 or share is None or pd.isna(share):
+        return "no data"
+    d = 0 if 100 * float(share) >= 9.95 else 1
+    txt = f"{100 * float(share):.{d}f}% ({100 * float(ci_low):.{d}f}–{100 * float(ci_high):.{d}f}) n={int(n)}"
+    return txt + (", small" if int(n) < min_n else "")
+
+
+def share_grid(
+    table: pd.DataFrame,
+    index: str | list[str],
+    columns: str = "period",
+    *,
+    min_n: int = DEFAULT_MIN_N,
+    rename: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """A shares table as a grid of :func:`share_label` strings (``index`` x ``columns``).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"period": ["2015", "2016"], "measure": "m", "share": [0.5, None],
+    ...     "ci_low": [0.3, None], "ci_high": [0.7, None], "n": [40, 0]})
+    >>> share_grid(t, "measure").values.tolist()
+    [['50% (30–70) n=40', 'no data']]
+    """
+    _need(table, ["share", "ci_low", "ci_high", "n", columns, *([index] if isinstance(index, str) else index)], "table")
+    lab = [share_label(s, lo, hi, n, min_n) for s, lo, hi, n in
+           zip(table["share"], table["ci_low"], table["ci_high"], table["n"], strict=True)]
+    grid = table.assign(_label=lab).pivot(index=index, columns=columns, values="_label")
+    grid.columns.name = None
+    return grid.rename(columns=rename or {})
 
 
 # --------------------------------------------------------------------------- examples
@@ -1157,13 +1218,197 @@ def example_quotes(
     return pd.DataFrame(rows, columns=["posting_id", "month", "role_title", "term", "status", "quote", "url"])
 
 
+# --------------------------------------------------------------------------- one call
+
+#: Processed tables the PM measures read.
+INPUT_TABLES = ("postings", "roles", "roles_extracted_classified", "roles_extracted_coverage", "skill_flags", "reposts")
+#: The monthly series the models are fitted to: (denominator, measure key, basis, label).
+MODEL_SERIES = (
+    ("all", TECHNICAL_GROUP, "required", "technical skill required, all PM roles"),
+    ("stated", TECHNICAL_GROUP, "required", "technical skill required, PM roles stating requirements"),
+    ("title", "technical_title", "title", "technical PM title, all PM roles"),
+)
+
+
+def load_inputs(load: Callable[[str], pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
+    """The processed tables of :data:`INPUT_TABLES`, read with ``trendlab.load``.
+
+    ``skill_flags`` and ``reposts`` are computed from ``roles`` and ``postings`` with the same
+    code (:func:`trendlab.clean.skills.skill_flags` on the PM roles,
+    :func:`trendlab.clean.reposts.reposts_table`) when no build stage produces them;
+    their ``attrs["computed_here"]`` is True.
+
+    Examples
+    --------
+    >>> inputs = load_inputs()  # doctest: +SKIP
+    """
+    if load is None:
+        import trendlab
+
+        load = trendlab.load
+    out: dict[str, pd.DataFrame] = {}
+    computed: list[str] = []
+    for name in INPUT_TABLES:
+        try:
+            out[name] = load(name)
+        except KeyError:  # no build stage produces the table
+            if name not in ("skill_flags", "reposts"):
+                raise
+            computed.append(name)
+    if "skill_flags" in computed:
+        from trendlab.clean.skills import skill_flags, tag_skills
+
+        pm = out["roles"][out["roles"]["role_family"].isin(pm_role_families())]
+        out["skill_flags"] = skill_flags(tag_skills(pm, progress=False), pm)
+    if "reposts" in computed:
+        from trendlab.clean.reposts import reposts_table
+
+        out["reposts"] = reposts_table(out["postings"])
+    for name in computed:
+        out[name].attrs["computed_here"] = True
+    return out
+
+
+@dataclass(frozen=True)
+class PmTables:
+    """Everything the PM report measures, from one call of :func:`pm_tables`.
+
+    Attributes
+    ----------
+    roles, titles : Loaded
+        :func:`pm_roles` and :func:`pm_title_roles`.
+    partial : dict
+        Corpus -> partial months.
+    shares : dict
+        ``month``, ``quarter``, ``year`` -> :func:`pm_shares` with corrected columns.
+    counts : dict
+        ``month``, ``quarter``, ``year`` -> :func:`pm_role_counts`.
+    rates : DataFrame or None
+        :func:`read_rates` (None: not measured yet).
+    min_n : int
+        Small-cell threshold.
+    """
+
+    roles: Loaded
+    titles: Loaded
+    partial: dict[str, list[str]]
+    shares: dict[str, pd.DataFrame]
+    counts: dict[str, pd.DataFrame]
+    rates: pd.DataFrame | None
+    min_n: int
+
+
+def pm_tables(
+    inputs: dict[str, pd.DataFrame],
+    *,
+    min_n: int = DEFAULT_MIN_N,
+    rates: pd.DataFrame | None | str = "file",
+    n_boot: int = 4000,
+) -> PmTables:
+    """Build every PM table from the processed tables (see :func:`load_inputs`).
+
+    Parameters
+    ----------
+    inputs : dict
+        The tables of :data:`INPUT_TABLES`.
+    rates : DataFrame, None or "file"
+        ``"file"`` reads :func:`read_rates`; None leaves every share uncorrected.
+
+    Examples
+    --------
+    >>> tables = pm_tables(load_inputs())  # doctest: +SKIP
+    >>> tables.shares["year"].query("measure_key == 'technical'")  # doctest: +SKIP
+    """
+    missing = [t for t in INPUT_TABLES if t not in inputs]
+    if missing:
+        raise KeyError(f"pm_tables: input table(s) {missing} missing; expected {list(INPUT_TABLES)}")
+    r = read_rates() if isinstance(rates, str) and rates == "file" else rates
+    roles_l = pm_roles(inputs["roles"], inputs["skill_flags"], inputs["postings"], inputs["reposts"])
+    titles_l = pm_title_roles(inputs["roles_extracted_classified"])
+    cov = inputs["roles_extracted_coverage"]
+    _need(cov, ["month", "partial"], "roles_extracted_coverage")
+    partial = {
+        PM_CORPUS: partial_months(inputs["postings"]),
+        TITLE_CORPUS: sorted(cov.loc[cov["partial"].fillna(False).astype(bool), "month"].astype(str)),
+    }
+    freqs = ("month", "quarter", "year")
+    shares = {
+        f: add_pm_corrected(pm_shares(roles_l.frame, titles_l.frame, freq=f, partial=partial, min_n=min_n), r, n_boot=n_boot)
+        for f in freqs
+    }
+    counts = {
+        f: pm_role_counts(inputs["roles"], inputs["roles_extracted_classified"], freq=f, partial=partial, min_n=min_n)
+        for f in freqs
+    }
+    return PmTables(roles=roles_l, titles=titles_l, partial=partial, shares=shares, counts=counts, rates=r, min_n=min_n)
+
+
+def fit_series_models(tables: PmTables, *, n_sim: int = 2000) -> dict[str, PmModels]:
+    """:func:`fit_pm_models` for every series of :data:`MODEL_SERIES` (HN posts, all postings).
+
+    Examples
+    --------
+    >>> fits = fit_series_models(pm_tables(load_inputs()))  # doctest: +SKIP
+    """
+    return {
+        label: fit_pm_models(model_counts(tables.shares["month"], measure_key=key, denominator=den, basis=basis),
+                             n_sim=n_sim)
+        for den, key, basis, label in MODEL_SERIES
+    }
+
+
+def headline(tables: PmTables, fits: dict[str, PmModels], *, first: str = "2012", last: str = "2026") -> pd.DataFrame:
+    """The headline figures: ``quantity, value`` rows for the report's closing note.
+
+    The share of PM roles requiring a technical skill in the first and last years (all PM
+    roles; stating requirements; technical title), corrected where rates exist, the
+    2012-2018 trend per year, the break tests and the window comparison.
+
+    Examples
+    --------
+    >>> headline(tables, fits)  # doctest: +SKIP
+    """
+    y = tables.shares["year"]
+    y = y[(y["corpus"] == PM_CORPUS) & (y["series"] == "all")]
+    rows = []
+    for den, key, basis, label in MODEL_SERIES:
+        for period in (first, last):
+            c = y[(y["denominator"] == den) & (y["measure_key"] == key) & (y["basis"] == basis) & (y["period"] == period)]
+            if len(c) != 1:
+                continue
+            r = c.iloc[0]
+            rows.append({"quantity": f"{label}, {period}", "value": share_label(r["share"], r["ci_low"], r["ci_high"], r["n"], tables.min_n)})
+    if tables.rates is not None:
+        for period in (first, last):
+            c = y[(y["denominator"] == "all") & (y["measure_key"] == "technical_or_title") & (y["period"] == period)]
+            if len(c) == 1 and pd.notna(c.iloc[0]["share_corrected"]):
+                r = c.iloc[0]
+                rows.append({"quantity": f"technical skill or title, all PM roles, {period}, corrected",
+                             "value": share_label(r["share_corrected"], r["ci_low_corrected"], r["ci_high_corrected"], r["n"], tables.min_n)})
+    for label, f in fits.items():
+        for name in ("trend", "cusum", "chow", "windows"):
+            rows.append({"quantity": f"{MODEL_LABELS[name]}: {label}", "value": reading(name, getattr(f, name))
+                         if getattr(f, name) is not None else f"not fitted: {f.errors.get(name, '')}"})
+    return pd.DataFrame(rows, columns=["quantity", "value"])
+
+
+def main() -> None:  # pragma: no cover - exercised by the report
+    """Print the headline figures: ``python -m trendlab.measure.pm``."""
+    tables = pm_tables(load_inputs())
+    fits = fit_series_models(tables)
+    for r in headline(tables, fits).itertuples(index=False):
+        print(f"{r.quantity}:\n    {r.value}")
+
+
 __all__ = [
     "BASES",
     "CORPUS_LABELS",
     "DEFAULT_MIN_N",
     "DENOMINATORS",
+    "INPUT_TABLES",
     "MIN_WORDS",
     "MODEL_LABELS",
+    "MODEL_SERIES",
     "MODEL_UNITS",
     "PM_CORPUS",
     "RATE_MEASURES",
@@ -1171,22 +1416,33 @@ __all__ = [
     "TITLE_CORPUS",
     "MeasureSpec",
     "PmModels",
+    "PmTables",
     "add_pm_corrected",
     "example_quotes",
     "fit_pm_models",
+    "fit_series_models",
+    "headline",
+    "load_inputs",
     "measure_specs",
     "model_counts",
     "models_table",
     "partial_months",
     "pm_role_counts",
-    "pooled_windows",
     "pm_role_families",
     "pm_roles",
     "pm_shares",
+    "pm_tables",
     "pm_title_roles",
+    "pooled_windows",
     "read_rates",
     "reading",
     "reported_families",
     "requirement_words",
+    "share_grid",
+    "share_label",
     "states_requirements",
 ]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
