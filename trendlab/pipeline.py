@@ -241,6 +241,20 @@ def _stage_roles(inputs: dict) -> dict[str, object]:
     return {"roles": split.roles, "roles_unsplit": split.unsplit, "roles_extracted_classified": titled}
 
 
+def _stage_skills(inputs: dict) -> dict[str, object]:
+    from trendlab.clean.skills import skill_flags, tag_skills
+
+    roles = inputs["roles"]
+    hits = tag_skills(roles, "requirements_text")
+    return {"skill_hits": hits, "skill_flags": skill_flags(hits, roles)}
+
+
+def _stage_reposts(inputs: dict) -> dict[str, object]:
+    from trendlab.clean.reposts import reposts_table
+
+    return {"reposts": reposts_table(inputs["postings"])}
+
+
 def _stage_spells(_: dict) -> dict[str, object]:
     from trendlab.sources import career_paths
 
@@ -267,6 +281,7 @@ STAGES: list[Stage] = [
         run=_stage_postings,
         sources=("hn-thread-pages", "hn-hiring-mapped", "hn-jobs-data"),
         extra_files=lambda: __import__("trendlab.sources.hn_api", fromlist=["x"]).cached_files(),
+        data_files=("taxonomy/company_line_terms.csv",),
         modules=(
             "trendlab.sources.hn_api",
             "trendlab.sources.hn_thread_pages",
@@ -292,8 +307,32 @@ STAGES: list[Stage] = [
         needs=("postings", "roles_extracted"),
         sources=("onet", "esco"),
         modules=("trendlab.clean.roles", "trendlab.clean.titles"),
-        data_files=("taxonomy/*.csv",),
+        data_files=(
+            "taxonomy/role_families.csv",
+            "taxonomy/role_cues.csv",
+            "taxonomy/title_*.csv",
+            "taxonomy/seniority.csv",
+            "taxonomy/technical_pm_markers.csv",
+            "taxonomy/reference_families.csv",
+        ),
         description="postings split into the roles they advertise; role titles classified",
+    ),
+    Stage(
+        name="skills",
+        outputs=("skill_hits", "skill_flags"),
+        run=_stage_skills,
+        needs=("roles",),
+        modules=("trendlab.clean.skills", "trendlab.taxonomy"),
+        data_files=("taxonomy/skill*",),
+        description="technical, low-code and product skills tagged in each role's own text",
+    ),
+    Stage(
+        name="reposts",
+        outputs=("reposts",),
+        run=_stage_reposts,
+        needs=("postings",),
+        modules=("trendlab.clean.reposts",),
+        description="the same ad posted again in later months, grouped into one ad",
     ),
     Stage(
         name="spells",
