@@ -7,6 +7,7 @@ Rogan-Gladen by its formula), or recovered from data simulated with a known tren
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from trendlab import models
 from trendlab.measure import pm as P
 from trendlab.measure.shares import rogan_gladen_variance
 
+MIRROR = os.environ.get("TRENDLAB_MIRROR")
 Z = 1.959963984540054
 FAMS = P.reported_families()["family"].tolist()
 
@@ -537,3 +539,142 @@ def test_example_quotes_mark_the_match_and_cut_at_words() -> None:
     c = P.example_quotes(f, family="technical", k=1)
     assert len(c) == 1 and c["term"].iloc[0] in {"Python", "SQL"}
     assert set(P.example_quotes(f, family="technical", k=5)["term"]) == {"Python", "SQL"}
+
+
+# ----------------------------------------------------------------------------- display
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        ((0.5, 0.3, 0.7, 40), "50% (30–70) n=40"),
+        ((0.0994, 0.05, 0.2, 40), "9.9% (5.0–20.0) n=40"),  # one decimal below 10%
+        ((0.0996, 0.05, 0.2, 40), "10% (5–20) n=40"),  # rounds to 10: whole numbers
+        ((0.25, 0.1, 0.5, 29), "25% (10–50) n=29, small"),
+        ((None, None, None, 0), "no data"),
+    ],
+)
+def test_share_label(args: tuple, text: str) -> None:
+    assert P.share_label(*args) == text
+
+
+def test_intervals_bracket_the_share_at_zero_and_all() -> None:
+    # Wilson bounds at 0/n and n/n can miss 0 and 1 by one ulp; the tables keep lo <= share <= hi
+    f = pd.DataFrame({"corpus": P.PM_CORPUS, "month": ["2015-01"] * 7 + ["2015-02"] * 7, "quarter": "2015Q1",
+                      "year": "2015", "requirements_stated": True, "first_seen": True,
+                      "technical_required": [True] * 7 + [False] * 7})
+    t = P.pm_shares(f, specs=SPECS[:1], series=("all",))
+    t = cell(t, denominator="all")
+    assert t.loc["2015-01", "ci_high"] == 1.0 and t.loc["2015-01", "share"] == 1.0
+    assert t.loc["2015-02", "ci_low"] == 0.0 and t.loc["2015-02", "share"] == 0.0
+    assert (t["ci_low"] <= t["share"]).all() and (t["share"] <= t["ci_high"]).all()
+
+
+# ----------------------------------------------------------------------------- one call, hand-made tables
+def hand_tables() -> dict[str, pd.DataFrame]:
+    """Tiny processed tables in the real layouts, with invented companies and text."""
+    texts = {
+        "101": "Gristmill | Product Manager | Leeds\nYou will write SQL against our warehouse and run customer interviews.",
+        "102": "Gristmill | Product Manager | Leeds\nYou will write SQL against our warehouse and run customer interviews.",
+        "103": "Ovenbird | Technical Product Manager | Remote | https://ovenbird.example",
+        "201": "Quayside | Product Manager, Data Engineer | Cork\nData Engineer: Python and Airflow.\nWe make ferry timetables.",
+    }
+    months = {"101": "2012-03", "102": "2012-04", "103": "2012-04", "201": "2026-02"}
+    companies = {"101": "Gristmill", "102": "Gristmill", "103": "Ovenbird", "201": "Quayside"}
+    postings = pd.DataFrame({
+        "source": "hn-thread-pages", "posting_id": list(texts), "thread_id": "1", "month": [months[k] for k in texts],
+        "posted_at": pd.NaT, "author": [f"user{k}" for k in texts], "company": [companies[k] for k in texts],
+        "text": list(texts.values()), "url": [f"https://news.ycombinator.com/item?id={k}" for k in texts],
+        "partial_month": [False, False, False, True],
+    })
+    roles = pd.DataFrame([
+        role("101", 0, "2012-03", "Product Manager", text=texts["101"]),
+        role("102", 0, "2012-04", "Product Manager", text=texts["102"]),
+        role("103", 0, "2012-04", "Technical Product Manager", text=texts["103"], technical=True),
+        role("201", 0, "2026-02", "Product Manager"),
+        role("201", 1, "2026-02", "Data Engineer", "software_engineering", text="Python and Airflow."),
+    ])
+    extracted = pd.DataFrame({"posting_id": ["9001", "9002", "9003"], "role_index": [0, 0, 0],
+                              "month": ["2023-05", "2023-05", "2024-01"],
+                              "role_title": ["Technical Product Manager", "Product Manager", "Designer"],
+                              "role_family": ["product_management", "product_management", "design"],
+                              "technical_pm": [True, False, False]})
+    coverage = pd.DataFrame({"month": ["2023-05", "2024-01"], "partial": pd.array([False, True], dtype="boolean")})
+    return {"postings": postings, "roles": roles, "roles_extracted_classified": extracted,
+            "roles_extracted_coverage": coverage}
+
+
+def test_load_inputs_computes_missing_tables_and_pm_tables_counts() -> None:
+    base = hand_tables()
+
+    def load(name: str) -> pd.DataFrame:
+        if name not in base:
+            raise KeyError(f"no stage produces table {name!r}")
+        return base[name]
+
+    inputs = P.load_inputs(load)
+    assert inputs["skill_flags"].attrs["computed_here"] and inputs["reposts"].attrs["computed_here"]
+    rep = inputs["reposts"].set_index("posting_id")
+    assert rep.loc["102", "ad_id"] == "101" and not rep.loc["102", "first_seen"]
+
+    tables = P.pm_tables(inputs, rates=None, min_n=1)
+    assert tables.roles.rows_in == 4 and len(tables.roles.frame) == 4
+    assert tables.partial == {P.PM_CORPUS: ["2026-02"], P.TITLE_CORPUS: ["2024-01"]}
+    y = tables.shares["year"]
+    y = y[y["series"] == "all"].set_index(["corpus", "denominator", "measure_key", "basis", "period"])
+    # 2012: three PM roles; two state requirements and ask for SQL (the third is a header only)
+    assert y.loc[(P.PM_CORPUS, "all", "technical", "required", "2012"), ["successes", "n"]].tolist() == [2, 3]
+    assert y.loc[(P.PM_CORPUS, "stated", "technical", "required", "2012"), ["successes", "n"]].tolist() == [2, 2]
+    assert y.loc[(P.PM_CORPUS, "stated", "data_sql", "required", "2012"), ["successes", "n"]].tolist() == [2, 2]
+    assert y.loc[(P.PM_CORPUS, "title", "technical_title", "title", "2012"), ["successes", "n"]].tolist() == [1, 3]
+    assert y.loc[(P.PM_CORPUS, "all", "technical_or_title", "required", "2012"), ["successes", "n"]].tolist() == [3, 3]
+    # the PM role of 2026 has no text of its own: counted among all PM roles, not among those stating
+    assert y.loc[(P.PM_CORPUS, "all", "technical", "required", "2026"), ["successes", "n", "status"]].tolist() == [0, 1, "partial"]
+    assert y.loc[(P.PM_CORPUS, "stated", "technical", "required", "2026"), "status"] == "no data"
+    assert y.loc[(P.TITLE_CORPUS, "title", "technical_title", "title", "2023"), ["successes", "n"]].tolist() == [1, 2]
+    u = tables.shares["year"]
+    u = u[(u["series"] == "unique") & (u["denominator"] == "all") & (u["measure_key"] == "technical")
+          & (u["basis"] == "required") & (u["corpus"] == P.PM_CORPUS)].set_index("period")
+    assert u.loc["2012", ["successes", "n"]].tolist() == [1, 2]  # the April repost counted once
+    c = tables.counts["year"].set_index(["corpus", "period"])
+    assert c.loc[(P.PM_CORPUS, "2026"), ["successes", "n"]].tolist() == [1, 2]
+    assert tables.shares["year"]["correction"].str.contains("rates.csv absent").all()
+
+    fits = P.fit_series_models(tables, n_sim=50)
+    head = P.headline(tables, fits)
+    hv = dict(zip(head["quantity"], head["value"], strict=True))
+    assert hv["technical skill required, all PM roles, 2012"] == P.share_label(2 / 3, *wilson(2, 3), 3, 1)
+    assert hv["technical skill required, all PM roles, 2026"].startswith("0.0% (0.0–")
+    # four months of data cannot carry a trend with a quasi-likelihood scale: said, not hidden
+    assert any(v.startswith("not fitted:") for v in hv.values())
+
+
+def test_pm_tables_names_a_missing_input() -> None:
+    with pytest.raises(KeyError, match=r"input table\(s\) \['skill_flags', 'reposts'\] missing"):
+        P.pm_tables(hand_tables(), rates=None)
+
+
+@pytest.mark.mirror
+@pytest.mark.skipif(not MIRROR, reason="TRENDLAB_MIRROR is not set")
+def test_real_2026_posts_measured_and_accounted(monkeypatch) -> None:
+    from trendlab.clean.reposts import reposts_table
+    from trendlab.clean.roles import split_roles
+    from trendlab.clean.skills import skill_flags, tag_skills
+    from trendlab.clean.text import add_text
+    from trendlab.sources import hn_jobs_data
+
+    monkeypatch.setenv("TRENDLAB_MIRROR", MIRROR)
+    postings = add_text(hn_jobs_data.load(progress=False).frame).drop_duplicates("posting_id").reset_index(drop=True)
+    roles = split_roles(postings, fuzzy=False).roles
+    pm_only = roles[roles["role_family"].isin(P.pm_role_families())]
+    flags = skill_flags(tag_skills(pm_only, progress=False), pm_only)
+    reposts = reposts_table(postings)
+    assert len(reposts) == len(postings) and reposts["posting_id"].is_unique
+    out = P.pm_roles(roles, flags, postings, reposts)
+    assert out.rows_in == len(pm_only) == len(out.frame) + len(out.quarantine) > 5
+    y = P.pm_shares(out.frame, freq="year")
+    one = y[(y["series"] == "all") & (y["denominator"] == "all") & (y["measure_key"] == "technical")
+            & (y["basis"] == "required")]
+    assert one["n"].sum() == len(out.frame)
+    stated = y[(y["series"] == "all") & (y["denominator"] == "stated") & (y["measure_key"] == "technical")
+               & (y["basis"] == "required")]
+    assert stated["n"].sum() == int(out.frame["requirements_stated"].sum())
+    assert one["successes"].sum() == stated["successes"].sum()  # every ask comes from a role stating requirements

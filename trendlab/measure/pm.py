@@ -43,6 +43,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -925,7 +926,9 @@ class PmModels:
     windows :
         2026 vs 2012-2018: pooled difference (Newcombe) and binomial GLM with a window term.
     errors :
-        Model name -> why it was not fitted.
+        Model name -> why it was not fitted (an error, or perfect separation).
+    warned :
+        Model name -> warnings raised while fitting a model that was kept (shown with its reading).
     """
 
     trend: Any = None
@@ -936,10 +939,12 @@ class PmModels:
     chow: Any = None
     windows: Any = None
     errors: dict[str, str] = field(default_factory=dict)
+    warned: dict[str, list[str]] = field(default_factory=dict)
 
     def fitted(self) -> dict[str, Any]:
         """Name -> result, for the models that were fitted."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "errors" and getattr(self, f.name) is not None}
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name not in ("errors", "warned") and getattr(self, f.name) is not None}
 
 
 MODEL_UNITS = {
@@ -991,13 +996,26 @@ def fit_pm_models(
     inside = _in(counts, within)
     both = pd.concat([inside, _in(counts, late)], ignore_index=True)
     errors: dict[str, str] = {}
+    warned: dict[str, list[str]] = {}
 
     def attempt(name: str, fn: Callable[[], Any]) -> Any:
-        try:
-            return fn()
-        except (ValueError, np.linalg.LinAlgError) as e:
-            errors[name] = str(e)
+        from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                res = fn()
+            except (ValueError, ArithmeticError, np.linalg.LinAlgError) as e:
+                errors[name] = str(e) or type(e).__name__
+                return None
+        if any(issubclass(w.category, PerfectSeparationWarning) for w in caught):
+            # every month at 0% or 100% (or separable by time): the slope is not identified
+            errors[name] = "perfect separation: the fitted shares reach 0 or 1, so the estimates are not identified"
             return None
+        notes = sorted({str(w.message).splitlines()[0] for w in caught})
+        if notes:
+            warned[name] = notes
+        return res
 
     res = PmModels(
         trend=attempt("trend", lambda: models.fit_trend(inside, seasonal=False)),
@@ -1008,6 +1026,7 @@ def fit_pm_models(
         chow=attempt("chow", lambda: models.chow_test(both, break_at=late[0])),
         windows=attempt("windows", lambda: models.compare_windows(both, window_a=within, window_b=late)),
         errors=errors,
+        warned=warned,
     )
     if res.seasonal is not None and not res.seasonal.fitted:
         errors["seasonal"] = res.seasonal.reason
@@ -1085,8 +1104,9 @@ def models_table(results: PmModels) -> pd.DataFrame:
             rows.append({"model": label, "estimate": np.nan, "unit": MODEL_UNITS[name], "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan,
                          "reading": f"not fitted: {results.errors.get(name, 'no data')}", "method": ""})
             continue
+        note = f" (warning while fitting: {'; '.join(results.warned[name])})" if name in results.warned else ""
         rows.append({"model": label, "estimate": r.estimate, "unit": MODEL_UNITS[name], "ci_low": r.ci_low, "ci_high": r.ci_high,
-                     "p_value": r.p_value, "reading": reading(name, r), "method": r.method})
+                     "p_value": r.p_value, "reading": reading(name, r) + note, "method": r.method})
     return pd.DataFrame(rows)
 
 
