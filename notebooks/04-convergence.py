@@ -38,7 +38,7 @@ from trendlab.measure import convergence as cv  # noqa: E402
 from trendlab.measure.shares import complete_periods  # noqa: E402
 from trendlab.measure.transitions import format_estimate  # noqa: E402
 from trendlab.sources import indeed, network_jobs, usajobs  # noqa: E402
-from trendlab.taxonomy import skill_taxonomy  # noqa: E402
+from trendlab.taxonomy import expand_forms, skill_taxonomy  # noqa: E402
 
 plots.use_house_style()
 pd.set_option("display.max_colwidth", 200)
@@ -245,8 +245,8 @@ display(title_trends.set_index(["series", "measure"]).style.set_table_styles(LEF
 # The text of a single-role post is the whole post, company description included, so a post that
 # says "our roadmap" or "a data-driven company" counts as asking for the skill. The right panel
 # keeps only roles that have their own paragraph in a multi-role post, where the text is about the
-# role; its shares are lower and closer to what is asked of the engineer. PM roles in the same
-# windows are the reference: the instrument finds a product skill in about one PM role in four.
+# role rather than the company. PM roles in the same windows, measured with the same instrument,
+# are the reference (last rows of the table).
 
 # %%
 scope_multi = r["posting_id"].map(r.groupby("posting_id").size()) > 1
@@ -323,7 +323,7 @@ display(Markdown(
 # each period also gets a **noise floor** — the mean index over 2,000 random relabellings of its
 # posts between the two groups — and the **excess** over that floor, the part sampling does not
 # produce; the p-value tests "same profile". Periods are the pooled windows, since a single HN year
-# holds between 3 and 72 PM asks; the yearly values are drawn hollow for reference.
+# holds few PM asks (counts below the figure); the yearly values are drawn hollow for reference.
 
 # %%
 ix = cv.convergence_index(roles, flags, windows=cv.HN_WINDOWS)
@@ -380,7 +380,8 @@ display(Markdown(
     f"(p = {trend_y.p_value:.2f}). Change in the excess from 2012–2014 to 2015–2018: "
     f"{format_estimate(chg_first.estimate, chg_first.ci_low, chg_first.ci_high, scale=1, unit='', digits=2)}; "
     f"from 2015–2018 to 2026: {format_estimate(chg.estimate, chg.ci_low, chg.ci_high, scale=1, unit='', digits=2)} "
-    f"(p = {chg.p_value:.2f}). {ix.method}."
+    f"(p = {chg.p_value:.2f}). Single years hold {int(ix_year.table['pm_asks'].min())} to "
+    f"{int(ix_year.table['pm_asks'].max())} PM asks. {ix.method}."
 ))
 
 # %% [markdown]
@@ -458,16 +459,25 @@ for label, tabl in (("PM roles", lc_pm), ("engineering roles", lc_eng)):
 lc_table = pd.DataFrame(rows).pivot(index=["population", "tool"], columns="period", values="value")
 lc_table = lc_table.loc[pd.DataFrame(rows)[["population", "tool"]].drop_duplicates().apply(tuple, axis=1)]
 display(lc_table.style.set_table_styles(LEFT))
+# Engineering-role mentions whose tool is named in the post's first line, where HN posters put
+# their company: the employer's own name rather than an ask.
+lc_forms = {r.taxonomy_id: [f.lower() for f in expand_forms(r.forms or "") + expand_forms(r.cs_forms or "")]
+            for r in tax.skills.itertuples() if r.family in tax.families_in(cv.LOW_CODE_GROUP)}
+eng_lc = hits[hits["taxonomy_id"].isin(list(lc_forms)) & hits["status"].isin(["required", "preferred"])].merge(
+    roles.loc[roles["role_family"].isin(cv.ENGINEERING), ["posting_id", "role_index", "requirements_text"]],
+    on=["posting_id", "role_index"])
+first_line = eng_lc["requirements_text"].fillna("").str.split("\n").str[0].str.lower()
+self_named = [any(f in line for f in lc_forms[t]) for t, line in zip(eng_lc["taxonomy_id"], first_line, strict=True)]
+n_pm_lc = int(any_pm["successes"].sum())
 display(Markdown(
-    f"No PM role's own text asks for any of the {n_tools} low-code "
-    "tools in any window: 0 of "
+    (f"No PM role's own text asks for any of the {n_tools} low-code tools in any window: 0 of "
+     if n_pm_lc == 0 else f"{n_pm_lc} PM role(s) ask for a low-code tool; PM roles with own text: ")
     + ", ".join(f"{int(t['n'])} ({t['period']}; upper bound {100 * t['ci_high']:.1f}%)" for _, t in any_pm.iterrows())
-    + ". Engineering roles name a few (the rows shown are the tools named at least once), but most of the "
-    "2012–2018 mentions are the employer's own name — Airtable, Webflow, Zapier, Appian or Mendix hiring "
-    "engineers — not an ask, and the roles of one post count separately, so one employer listing several "
-    "roles can make a tool look common. The few mentions in the shared text of posts that hire a PM are "
-    "employers' names too (Webflow, Tray.io, Replit). The 2022–2025 titles carry no text, so the years when "
-    "these tools spread are not observed."
+    + f". Engineering roles name a few (the rows shown are the tools named at least once), but in "
+    f"{sum(self_named)} of their {len(self_named)} mentions the post's first line — where HN posters put their "
+    "company — names the tool: the employer's own name (a low-code company hiring engineers), not an ask. Roles "
+    "of one post also count separately, so one employer listing several roles can make a tool look common. "
+    "The 2022–2025 titles carry no text, so the years when these tools spread are not observed."
 ))
 
 fig, ax = plt.subplots(figsize=(9, 3.6))
