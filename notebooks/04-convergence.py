@@ -162,7 +162,8 @@ for ax, (_pop, meas, title) in zip(axes, MEASURES, strict=True):
     for tab, (start, end) in ((hn_titles, ("2012", "2026")), (ext_titles, ("2022", "2025"))):
         t = tab[tab["measure"] == meas]
         t = complete_periods(t, start, end, "year")
-        t = t.assign(mid=t["period"] + "-07")
+        # empty years are gaps, not small cells
+        t = t.assign(mid=t["period"] + "-07", small_cell=t["small_cell"] & (t["n"] > 0))
         src = t["source"].iloc[0]
         plots.plot_share(ax, t, x="mid", label=src, color=COLORS[src])
         # a point with no observed neighbour has no band to show its interval: draw a bar
