@@ -292,3 +292,31 @@ def test_empty_and_missing_text() -> None:
     q.loc[1, "text"] = pd.NA
     out = find_reposts(q)  # a posting without text is its own ad
     assert out["ad_id"].tolist() == ["1", "2"]
+
+
+def test_length_bound_skips_only_pairs_that_cannot_reach_the_threshold() -> None:
+    # 10 vs 12 characters: the best possible ratio is 100 * 2 * 10 / 22 = 90.9, so compared;
+    # 10 vs 13: at most 87.0 -- left out without computing the ratio
+    short = "abcdefghij"
+    p = posts(
+        [
+            {"posting_id": "1", "month": "2013-01", "company": "Zed", "text": short},
+            {"posting_id": "2", "month": "2013-02", "company": "Zed", "text": short + "kl"},
+            {"posting_id": "3", "month": "2013-03", "company": "Zed", "text": short + "klm"},
+        ]
+    )
+    out = find_reposts(p)
+    assert out.attrs["pairs_compared"] == 2  # (1, 2) and (2, 3); (1, 3) ruled out by length
+    assert fuzz.ratio(short, short + "kl") == pytest.approx(100 * 20 / 22)
+    assert out["ad_id"].tolist() == ["1", "1", "1"]  # 3 joins through 2 (ratio 96)
+
+
+def test_empty_texts_never_match() -> None:
+    p = posts(
+        [
+            {"posting_id": "1", "month": "2013-01", "company": "Zed", "text": ""},
+            {"posting_id": "2", "month": "2013-02", "company": "Zed", "text": "   "},
+        ]
+    )
+    assert fuzz.ratio("", "") == 100  # rapidfuzz calls two empty strings identical
+    assert find_reposts(p)["ad_id"].tolist() == ["1", "2"]

@@ -179,7 +179,8 @@ def find_reposts(
         most similar matched posting of an earlier month, missing for a first posting),
         ``similarity`` (its ratio), ``matched_on`` (``company`` or ``author``: what made the
         pair comparable), ``ad_postings`` and ``ad_months`` (size of the ad).
-        ``attrs`` records the threshold, the pairs compared and the pairs matched.
+        ``attrs`` records the threshold, the pairs compared (candidates whose lengths allow the
+        threshold) and the pairs matched.
 
     Raises
     ------
@@ -236,6 +237,12 @@ def find_reposts(
     else:
         pi = pj = np.empty(0, dtype=np.int64)
         pk = np.empty(0, dtype=object)
+    # ratio <= 100 * 2 * min(len) / (len_a + len_b): pairs whose lengths alone rule out the
+    # threshold are not compared (exact bound, so nothing above the threshold is lost)
+    lengths = np.fromiter((len(t) for t in texts), np.int64, n)
+    la, lb = lengths[pi], lengths[pj]
+    reach = 200.0 * np.minimum(la, lb) >= threshold * np.maximum(la + lb, 1)
+    pi, pj, pk = pi[reach], pj[reach], pk[reach]
     compared = len(pi)
     scores = (
         cpdist(
