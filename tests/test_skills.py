@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trendlab.clean.skills import (
-    _RIGHT,
+    RIGHT_BOUNDARY,
     SKILL_HITS_COLUMNS,
     Hit,
     SkillMatcher,
@@ -195,10 +195,14 @@ def test_clauses_and_mixed_cues(m):
     # a cue in another sentence or clause does not reach the mention
     assert status(m, "Python. Nice to have a dog.") == {"coding.python": "required"}
     assert status(m, "Python; bonus if you surf") == {"coding.python": "required"}
-    # an abbreviation does not end the sentence
+    # an abbreviation does not end the sentence, unless it can and a capital follows
     assert status(m, "Databases, e.g. Postgres are a plus") == {
         "data_sql.databases": "preferred", "data_sql.postgresql": "preferred",
     }
+    assert status(m, "Python, Go etc. This is not a code monkey job.") == {
+        "coding.python": "required", "coding.go": "required", "coding.code": "negated",
+    }
+    assert status(m, "Python, Go etc. are not required") == {"coding.python": "negated", "coding.go": "negated"}
 
 
 def test_header_sets_the_status_of_its_list(m):
@@ -251,7 +255,7 @@ def _naive(tax, text: str) -> set[str]:
     out = set()
     for r in tax.skills.itertuples():
         alts = [f"(?i:{_lit(s)})" for s in expand_forms(r.forms)] + [_lit(s) for s in expand_forms(r.cs_forms)]
-        if re.search(r"(?<!\w)(?:" + "|".join(alts) + ")" + _RIGHT, text):
+        if re.search(r"(?<!\w)(?:" + "|".join(alts) + ")" + RIGHT_BOUNDARY, text):
             out.add(r.taxonomy_id)
     return out
 
@@ -272,7 +276,7 @@ def test_occurrences_equal_the_per_term_baseline_on_a_dense_text(m):
     for o in m.occurrences(text):
         r = tax.skills.set_index("taxonomy_id").loc[o.taxonomy_id]
         alts = [f"(?i:{_lit(s)})" for s in expand_forms(r.forms)] + [_lit(s) for s in expand_forms(r.cs_forms)]
-        ends = {mm.end() for a in alts for mm in [re.compile(r"(?<!\w)" + a + _RIGHT).match(text, o.start)] if mm}
+        ends = {mm.end() for a in alts for mm in [re.compile(r"(?<!\w)" + a + RIGHT_BOUNDARY).match(text, o.start)] if mm}
         assert o.end in ends, o
 
 

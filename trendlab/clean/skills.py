@@ -41,6 +41,7 @@ Examples
 from __future__ import annotations
 
 import bisect
+import gc
 import html
 import operator
 import re
@@ -66,8 +67,9 @@ _STATUS_RANK = {"negated": 0, "preferred": 1, "required": 2}
 _KIND_STATUS = {"soft_optional": "preferred", "negation": "negated", "optional": "preferred", "required": "required"}
 _EXCLUDED = "!excluded"
 
-# Right boundary: a letter, "_", "+" or "#" would continue the token; a digit is a version.
-_RIGHT = r"(?![^\W\d]|[+#])"
+# The right boundary of a term as a regular expression (the matcher checks the same rule in
+# code): a letter, "_", "+" or "#" would continue the token; a digit is a version ("Python3").
+RIGHT_BOUNDARY = r"(?![^\W\d]|[+#])"
 _MARKUP = re.compile(
     r"<(?P<close>/?)(?P<tag>[A-Za-z][A-Za-z0-9]*)\b[^<>]{0,1000}>"
     r"|<!--.*?-->"
@@ -115,6 +117,8 @@ class _Entry:
 
 
 class _Mention(NamedTuple):
+    """A term found in the decoded text (internal; :class:`Hit` is the public form)."""
+
     start: int
     end: int
     tid: str
@@ -201,30 +205,26 @@ class _OffsetMap:
 
 # --------------------------------------------------------------------------- compiling
 
-# A length-preserving ASCII view of a text for the automaton: letters lower-cased, digits and
-# "_" kept, every other character (space, punctuation, any non-ASCII character) a space. A key
-# is added as " " + its view, so it can only match where a word starts.
+# A length-preserving ASCII view of a text for the automaton: letters lower-cased, every digit
+# a "0", "_" kept, every other character (space, punctuation, any non-ASCII character) a space.
+# A key is added as " " + its view, so it can only match where a word starts. Digits are one
+# symbol so that "a key, then a digit" is one entry of the automaton, not ten.
 _VIEW = bytes(
-    c + 32 if 65 <= c <= 90 else c if (97 <= c <= 122 or 48 <= c <= 57 or c == 95) else 32 for c in range(256)
+    c + 32 if 65 <= c <= 90 else 48 if 48 <= c <= 57 else c if (97 <= c <= 122 or c == 95) else 32
+    for c in range(256)
 )
 # Non-ASCII characters that Python's IGNORECASE matches to ASCII letters: folded before the
 # view is taken, so that matching ignores case exactly as ``re.IGNORECASE`` does.
 _FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
-_FOLD_SPECIAL = re.compile("[\u0130\u0131\u017f\u212a]")
-_PURE = re.compile("[a-z0-9_]+")
+_FOLD_CHARS = "\u0130\u0131\u017f\u212a"
+_PURE = re.compile("[a-z_]+")
+_TRUSTED, _COMPARE, _LOOKUP = 0, 1, 2  # how a match of a key's view is checked against the text
 
 
 def _view(text: str) -> str:
-    if not text.isascii() and _FOLD_SPECIAL.search(text):
+    if not text.isascii() and any(c in text for c in _FOLD_CHARS):
         text = text.translate(_FOLD)
     return text.encode("ascii", "replace").translate(_VIEW).decode("ascii")
-
-
-def _fold_lower(s: str) -> str:
-    if not s.isascii():
-        s = s.translate(_FOLD)
-    s = s.lower()
-    return _WS.sub(" ", s) if " " in s or not s.isprintable() else s
 
 
 def _is_word(c: str) -> bool:
@@ -234,10 +234,6 @@ def _is_word(c: str) -> bool:
 def _blocks_right(c: str) -> bool:
     """A character that continues a token: a letter, "_", "+" or "#" (a digit is a version)."""
     return (c.isalnum() or c == "_") and not c.isdecimal() or c in "+#"
-
-
-def _word_list(words: list[str]) -> str:
-    return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in sorted(words, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -254,8 +250,7 @@ class SkillMatcher:
     (``pyahocorasick``) over a length-preserving lower-case ASCII view of the text in which
     every key can only start at a word start; each candidate is then checked against the text
     itself (its exact lower-cased form, the boundaries, the case of case-sensitive forms).
-    The same pass finds the anchors of status cues and the
-    contrastive words that cut clauses.
+    The same pass finds the anchors of status cues and the contrastive words that cut clauses.
 
     Parameters
     ----------
@@ -303,38 +298,47 @@ class SkillMatcher:
         seg = cues["segmentation"]
         self._contrast = {w.lower() for w in seg["contrast"]}
 
+        # what a lower-cased key is: (taxonomy id or None, exact case-sensitive surfaces or
+        # None, ambiguous, a cue anchor, a contrast word)
+        self._lookup: dict[str, tuple] = {}
+        for k in {*owner, *self._anchors, *self._contrast}:
+            ent = self._entries.get(k)
+            self._lookup[k] = (
+                ent.tid if ent else None, ent.exact if ent else None, bool(ent and ent.ambiguous),
+                k in self._anchors, k in self._contrast,
+            )
         # Every key is added as " " + its view, so that it can only start where a word starts,
         # and, when it ends with a letter or digit, once more for each character that may
-        # follow it (a space, which stands for any non-word character, or a digit): the
-        # automaton then reports only matches that end at a token boundary.
-        self._lookup = {
-            k: (self._entries.get(k), k in self._anchors, k in self._contrast)
-            for k in {*owner, *self._anchors, *self._contrast}
-        }
-        readings: dict[str, set[tuple]] = {}
-        for key, info in self._lookup.items():
+        # follow it (a space, which stands for any non-word character, or "0" for a digit):
+        # the automaton then reports only matches that end at a token boundary.
+        by_view: dict[str, dict[tuple[int, int], list[str]]] = {}
+        for key in self._lookup:
             view = " " + _view(key)
-            # a key of lower-case letters, digits and "_" only is its own view: in an ASCII text
-            # a match of its view is a match of the key, so what it is can travel with the
-            # automaton's answer (a space or a hyphen in a key must be checked on the text)
-            pure = _PURE.fullmatch(key) is not None
-            reading = (len(key), info if pure else None)
-            if key[-1].isalnum():
-                for nxt in " 0123456789":
-                    readings.setdefault(view + nxt, set()).add((*reading[:1], 1, reading[1]))
-            else:
-                readings.setdefault(view, set()).add((*reading[:1], 0, reading[1]))
+            tails = [(view + nxt, 1) for nxt in " 0"] if key[-1].isalnum() else [(view, 0)]
+            for akey, tail in tails:
+                by_view.setdefault(akey, {}).setdefault((len(key), tail), []).append(key)
         auto = ahocorasick.Automaton()
-        for view, rs in sorted(readings.items()):
-            # (key length, characters after the key, what the key is when its view is itself)
-            auto.add_word(view, tuple(sorted(rs, key=lambda r: r[:2])))
+        for akey, groups in sorted(by_view.items()):
+            readings = []
+            for (klen, tail), keys in sorted(groups.items()):
+                if len(keys) > 1:  # several keys share this view ("ci/cd", "ci-cd"): look the text up
+                    readings.append((klen, tail, None, None, _LOOKUP))
+                else:
+                    # a key of lower-case letters and "_" only is its own view: a match of its
+                    # view is a match of the key; any other key is compared to the text
+                    k = keys[0]
+                    check = _TRUSTED if _PURE.fullmatch(k) else _COMPARE
+                    readings.append((klen, tail, self._lookup[k], k, check))
+            # (key length, characters after the key in the view, what the key is, the key, check)
+            auto.add_word(akey, tuple(readings))
         auto.make_automaton()
         self._auto = auto
 
         bullets = seg["bullets"]
-        self._cut_rx = re.compile("[;" + re.escape(bullets) + r"]|[.!?](?=\s|$)")
-        self._abbrev_rx = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+        self._hard = ";" + bullets  # clause ends besides line breaks and sentence ends
+        self._sent_rx = re.compile(r"[.!?](?=\s|$)")
         self._abbrev = {a.lower().rstrip(".") for a in seg["abbreviations"]}
+        self._final_abbrev = {a.lower().rstrip(".") for a in seg["final_abbreviations"]}
         self._bullet_start = re.compile(rf"\s*(?:[{re.escape(bullets)}*\-\u2013\u2014>]|\d{{1,2}}[.)])\s")
         self._header_words = int(seg["header_max_words"])
         self._item_words = int(seg["item_max_words"])
@@ -342,7 +346,8 @@ class SkillMatcher:
         ctx = cues["context"]
         self._gap_rx = re.compile(ctx["list_gap"], re.I)
         self._gap_max = int(ctx["list_gap_max_chars"])
-        self._before_rx = re.compile(r"(?:^|\W)(?:" + _word_list(ctx["before"]) + r")[\s:]*$", re.I)
+        self._before_words = {" ".join(w.lower().split()) for w in ctx["before"]}
+        self._before_len = max(len(w.split()) for w in ctx["before"])
         self._after_rx = re.compile(r"[\s-]*(?:" + "|".join(ctx["after"]) + r")\b", re.I)
 
     @staticmethod
@@ -415,7 +420,7 @@ class SkillMatcher:
         contrast-word starts, and whether any mention is ambiguous."""
         n = len(t)
         ascii_ = t.isascii()
-        folded = t if ascii_ or not _FOLD_SPECIAL.search(t) else t.translate(_FOLD)
+        folded = t if ascii_ or not any(c in t for c in _FOLD_CHARS) else t.translate(_FOLD)
         v = " " + folded.encode("ascii", "replace").translate(_VIEW).decode("ascii") + " "
         # v[i + 1] is t[i]; the last space closes a key that ends the text
         mentions: list[_Mention] = []
@@ -423,34 +428,46 @@ class SkillMatcher:
         contrasts: list[int] = []
         lookup = self._lookup
         new = tuple.__new__  # builds the named tuple without its Python-level constructor
+        # without the four special letters, a match of a letters-and-digits key's view is that key
+        trusted = folded is t
         ambiguous = False
         for j, readings in self._auto.iter(v):
-            for klen, tail, info in readings:
+            for klen, tail, info, key, check in readings:
                 e = j - tail  # the key ends before t[e]
                 if e < n:
                     # after a key ending in a letter or digit, the automaton has seen a space
                     # or a digit in the view; "+", "#" and non-ASCII letters look like spaces
                     c = t[e]
-                    if (c in "+#" or (not ascii_ and _blocks_right(c))) if tail else _blocks_right(c):
+                    if tail:
+                        if c in "+#" or (c >= "\x80" and _blocks_right(c)):
+                            continue
+                    elif _blocks_right(c):
                         continue
                 elif e > n:
                     continue
                 s = e - klen
-                if info is None or not ascii_:
-                    if s and not ascii_ and _is_word(t[s - 1]):
-                        continue
-                    key = folded[s:e].lower()
-                    info = lookup.get(key)
-                    if info is None:
-                        info = lookup.get(_WS.sub(" ", key))
-                        if info is None:
+                if s and t[s - 1] >= "\x80" and _is_word(t[s - 1]):
+                    continue  # a non-ASCII letter before the key looks like a space in the view
+                if check or not trusted:
+                    got = folded[s:e].lower()
+                    if check == _COMPARE and trusted:
+                        if got != key and (" " not in key or _WS.sub(" ", got) != key):
                             continue
-                ent, is_cue, is_contrast = info
-                if ent is not None and (ent.exact is None or t[s:e] in ent.exact):
-                    mentions.append(new(_Mention, (s, e, ent.tid, ent.ambiguous)))
-                    ambiguous = ambiguous or ent.ambiguous
+                    else:
+                        info = lookup.get(got)
+                        if info is None:
+                            got = _WS.sub(" ", got)
+                            info = lookup.get(got)
+                            if info is None:
+                                continue
+                        key = got
+                tid, exact, amb, is_cue, is_contrast = info
+                if tid is not None and (exact is None or t[s:e] in exact):
+                    mentions.append(new(_Mention, (s, e, tid, amb)))
+                    if amb:
+                        ambiguous = True
                 if is_cue:
-                    anchors.append((s, e, match_key(folded[s:e])))
+                    anchors.append((s, e, key))
                 if is_contrast:
                     contrasts.append(s)
         # the automaton reports by end; reversed, a stable sort by start puts the longest first
@@ -516,8 +533,33 @@ class SkillMatcher:
             ms = self._in_context(t, ms)
         if not ms:
             return ms, []
+        if anchors:
+            anchors = self._relevant(t, anchors, ms)
         cues = self._cue_spans(t, anchors) if anchors else []
         return ms, (self._statuses(t, ms, cues, contrasts) if cues else ["required"] * len(ms))
+
+    @staticmethod
+    def _relevant(t: str, anchors: list[tuple[int, int, str]], ms: list[_Mention]) -> list[tuple[int, int, str]]:
+        """The anchors that can change a status: on a line with a mention, or on a header line.
+
+        Clauses never cross a line break, and a line that ends with ":" may head a list.
+        """
+        starts = [x.start for x in ms]
+        keep = []
+        for a in anchors:
+            ls = t.rfind("\n", 0, a[0]) + 1
+            le = t.find("\n", a[0])
+            le = len(t) if le == -1 else le
+            i = bisect.bisect_left(starts, ls)
+            if i < len(starts) and starts[i] < le:
+                keep.append(a)
+                continue
+            k = le - 1
+            while k > ls and t[k] in " \t\r\xa0":
+                k -= 1
+            if t[k] == ":":
+                keep.append(a)
+        return keep
 
     def statuses_by_term(self, text: str | None) -> dict[str, str]:
         """``{taxonomy_id: status}`` for a text, keeping the strongest status of each term.
@@ -560,9 +602,7 @@ class SkillMatcher:
         """Keep an ambiguous mention only in a list with a confirmed one or next to a context word."""
         confirmed = [not x.ambiguous for x in ms]
         for i, x in enumerate(ms):
-            if x.ambiguous and (
-                self._before_rx.search(t, max(0, x.start - 40), x.start) or self._after_rx.match(t, x.end)
-            ):
+            if x.ambiguous and (self._after_rx.match(t, x.end) or self._context_before(t, x.start)):
                 confirmed[i] = True
         listable = [self._group.get(x.tid) in ("technical", "low_code") for x in ms]
         changed = True
@@ -579,6 +619,13 @@ class SkillMatcher:
                             confirmed[i] = changed = True
                             break
         return [x for x, ok in zip(ms, confirmed, strict=True) if ok]
+
+    def _context_before(self, t: str, s: int) -> bool:
+        """The words right before ``s`` (spaces or a colon between) are a context phrase ("in")."""
+        words = [w.lstrip("([{\"'") for w in t[max(0, s - 40) : s].rstrip(" \t\n:").lower().split()]
+        if not words or t[s - 1 : s] not in ("", " ", "\t", "\n", ":", "\xa0"):
+            return False
+        return any(" ".join(words[-k:]) in self._before_words for k in range(1, min(len(words), self._before_len) + 1))
 
     def _cue_spans(self, t: str, anchors: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """Cues as ``(start, end, kind)`` in text order; a cue inside a longer one is dropped."""
@@ -609,41 +656,72 @@ class SkillMatcher:
             reach = max(reach, c[1])
         return keep
 
-    def _line_cuts(self, t: str, ls: int, le: int, contrasts: list[int], soft: list[tuple[int, int]]) -> list[int]:
-        """Positions in the line ``t[ls:le]`` where a clause ends, sorted.
+    def _abbreviation(self, t: str, k: int) -> bool:
+        """The "." at ``k`` ends an abbreviation ("e.g.") or an initial ("J.") inside a sentence.
 
-        A sentence end (``.``, ``!`` or ``?`` before a space, unless the word before is an
-        abbreviation or an initial), ``;``, a bullet, or the space before a contrast word
-        ("..., but") unless it is part of a "not required, but a plus" cue.
+        An abbreviation that can end a sentence ("etc.") ends it before a capital letter.
         """
-        cuts = []
-        for m in self._cut_rx.finditer(t, ls, le):
-            k = m.start()
-            if t[k] == ".":
-                w = self._abbrev_rx.search(t, max(0, k - 12), k + 1)
-                if w and (len(w.group(1)) == 1 or w.group(1).lower().rstrip(".") in self._abbrev):
-                    continue
-            cuts.append(k)
-        lo = bisect.bisect_left(contrasts, ls)
-        while lo < len(contrasts) and contrasts[lo] < le:
-            c = contrasts[lo]
-            if not any(a <= c < b for a, b in soft):
-                cuts.append(c - 1)
-            lo += 1
-        cuts.sort()
-        return cuts
+        lo = max(0, k - 12)
+        word = t[max(t.rfind(" ", lo, k), t.rfind("\n", lo, k), t.rfind("(", lo, k)) + 1 : k]
+        if not word or not word[0].isascii() or not word[0].isalpha():
+            return False
+        word = word.lower().rstrip(".")
+        if word in self._final_abbrev:
+            nxt = t[k + 1 : k + 40].lstrip()
+            return not (nxt[:1].isupper())
+        return len(word) == 1 or word in self._abbrev
 
-    def _clause_of(self, t: str, p: int, lines: dict, contrasts: list[int], soft: list[tuple[int, int]]) -> tuple[int, int]:
-        """``[start, end)`` of the clause holding position ``p`` (``lines`` caches line cuts)."""
-        ls = t.rfind("\n", 0, p) + 1
-        got = lines.get(ls)
-        if got is None:
-            le = t.find("\n", p)
-            le = len(t) if le == -1 else le
-            got = lines[ls] = (le, self._line_cuts(t, ls, le, contrasts, soft))
-        le, cuts = got
-        i = bisect.bisect_left(cuts, p)
-        return (cuts[i - 1] + 1 if i else ls), (cuts[i] if i < len(cuts) else le)
+    def _sentence_end(self, t: str, k: int) -> bool:
+        """``t[k]`` (".", "!" or "?") ends a sentence: a space follows and it ends no abbreviation."""
+        return (k + 1 >= len(t) or t[k + 1].isspace()) and not (t[k] == "." and self._abbreviation(t, k))
+
+    def _clause_of(
+        self, t: str, p: int, contrasts: list[int], soft: list[tuple[int, int]], hard: str, ends: str
+    ) -> tuple[int, int]:
+        """``[start, end)`` of the clause holding position ``p``.
+
+        A clause ends at a line break, a sentence end, ``;``, a bullet, or before a contrast
+        word ("..., but") unless that word is part of a "not required, but a plus" cue.
+        ``hard`` (``;`` and bullets) and ``ends`` (``.!?``) are the marks present in the text.
+        """
+        left = t.rfind("\n", 0, p) + 1
+        right = t.find("\n", p)
+        right = len(t) if right == -1 else right
+        for ch in hard:
+            k = t.rfind(ch, left, p)
+            if k != -1:
+                left = k + 1
+            k = t.find(ch, p, right)
+            if k != -1:
+                right = k
+        k = p
+        while ends:  # the last sentence end before p
+            k = max(t.rfind(ch, left, k) for ch in ends)
+            if k < left:
+                break
+            if self._sentence_end(t, k):
+                left = k + 1
+                break
+        m = self._sent_rx.search(t, p, right)
+        while m:  # the first sentence end after p
+            if self._sentence_end(t, m.start()):
+                right = m.start()
+                break
+            m = self._sent_rx.search(t, m.start() + 1, right)
+        if contrasts:
+            i = bisect.bisect_right(contrasts, p) - 1
+            while i >= 0 and contrasts[i] >= left:
+                if not any(a <= contrasts[i] < b for a, b in soft):
+                    left = contrasts[i]  # the clause starts at the contrast word
+                    break
+                i -= 1
+            i = bisect.bisect_right(contrasts, p)
+            while i < len(contrasts) and contrasts[i] < right:
+                if not any(a <= contrasts[i] < b for a, b in soft):
+                    right = contrasts[i] - 1
+                    break
+                i += 1
+        return left, right
 
     def _header_scopes(self, t: str, cues: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """``(start, end, status)`` of the list items under each header line that holds a cue.
@@ -705,11 +783,16 @@ class SkillMatcher:
                 i = bisect.bisect_right(scope_starts, x.start) - 1
                 if i >= 0 and x.start < scopes[i][1]:
                     out[k] = scopes[i][2]
-        lines: dict[int, tuple[int, list[int]]] = {}
+        starts = [x.start for x in ms]
+        hard = "".join(ch for ch in self._hard if ch in t)
+        ends = "".join(ch for ch in ".!?" if ch in t)
         clauses: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
         for c in cues:
-            clauses.setdefault(self._clause_of(t, c[0], lines, contrasts, soft), []).append(c)
-        starts = [x.start for x in ms]
+            # clauses never cross a line: a cue on a line without mentions changes nothing
+            i = bisect.bisect_left(starts, t.rfind("\n", 0, c[0]) + 1)
+            if i == len(starts) or t.find("\n", c[0], starts[i]) != -1:
+                continue
+            clauses.setdefault(self._clause_of(t, c[0], contrasts, soft, hard, ends), []).append(c)
         for (a, b), cl_cues in clauses.items():
             lo, hi = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
             if lo == hi:
@@ -728,6 +811,9 @@ class SkillMatcher:
         """Statuses of the mentions in one clause ``t[s:e]``."""
         if not cues:
             return [default] * len(hits)
+        kinds_here = {k for _, _, k in cues}
+        if len(kinds_here) == 1 and t.find("(", s, e) == -1:  # one kind of cue, no parentheses
+            return [_KIND_STATUS[kinds_here.pop()]] * len(hits)
         status: list[str | None] = [None] * len(hits)
         parens = [(m.start(), m.end()) for m in _PAREN.finditer(t, s, e)] if "(" in t[s:e] else []
         prev = s
@@ -852,17 +938,27 @@ def tag_skills(
     family, term = m._family, m._term
     rows: list[tuple] = []
     no_text = 0
-    it = zip(roles["posting_id"], roles["role_index"], roles[text_col], strict=True)
-    for pid, ridx, text in tqdm(it, total=len(roles), desc="tag skills", unit="role",
-                                disable=(not progress) if progress is not None else None):
-        if text is None or text is pd.NA or (isinstance(text, float) and text != text):
-            no_text += 1
-            continue
-        for tid, st in m.statuses_by_term(text).items():
-            rows.append((pid, ridx, family[tid], term[tid], tid, st))
-    out = pd.DataFrame(rows, columns=SKILL_HITS_COLUMNS)
-    out = out.astype({c: "string" for c in SKILL_HITS_COLUMNS if c != "role_index"})
-    out["role_index"] = out["role_index"].astype("Int64")
+    it = zip(roles["posting_id"].tolist(), roles["role_index"].tolist(), roles[text_col].tolist(), strict=True)
+    gc_was_on = gc.isenabled()
+    gc.disable()  # the loop makes many small tuples and no cycles: collections would be pure cost
+    try:
+        for pid, ridx, text in tqdm(it, total=len(roles), desc="tag skills", unit="role",
+                                    disable=(not progress) if progress is not None else None):
+            if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+                no_text += 1
+                continue
+            for tid, st in m.statuses_by_term(text).items():
+                rows.append((pid, ridx, family[tid], term[tid], tid, st))
+    finally:
+        if gc_was_on:
+            gc.enable()
+    cols = list(zip(*rows, strict=True)) if rows else [()] * len(SKILL_HITS_COLUMNS)
+    out = pd.DataFrame(
+        {
+            c: pd.array(list(v), dtype="Int64" if c == "role_index" else "string")
+            for c, v in zip(SKILL_HITS_COLUMNS, cols, strict=True)
+        }
+    )
     out.attrs.update(
         taxonomy_version=m.version,
         taxonomy_fingerprint=m.fingerprint,
@@ -966,4 +1062,4 @@ def skill_flags(
     return res
 
 
-__all__ = ["SKILL_HITS_COLUMNS", "Hit", "Occurrence", "SkillMatcher", "skill_flags", "tag_skills"]
+__all__ = ["RIGHT_BOUNDARY", "SKILL_HITS_COLUMNS", "Hit", "Occurrence", "SkillMatcher", "skill_flags", "tag_skills"]

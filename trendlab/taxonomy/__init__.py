@@ -401,7 +401,7 @@ def load_skill_cues(*, directory: Path | None = None) -> dict:
     need = {
         "status": list(CUE_KINDS),
         "segmentation": [
-            "abbreviations", "contrast", "bullets", "header_max_words", "item_max_words",
+            "abbreviations", "final_abbreviations", "contrast", "bullets", "header_max_words", "item_max_words",
             "paragraph_item_max_words",
         ],
         "context": ["list_gap", "list_gap_max_chars", "before", "after"],
