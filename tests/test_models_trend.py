@@ -228,3 +228,9 @@ def test_hac_iid_coverage() -> None:
         (r := fit_trend_ols_hac(counts(rng.binomial(n, p), n))).ci_low <= 1.5 <= r.ci_high for _ in range(200)
     )
     assert 0.90 <= hits / 200 <= 0.99
+
+
+def test_expit_does_not_overflow_under_separation():
+    from trendlab.models.trend import _expit
+
+    assert _expit(-1000.0) == 0.0 and _expit(1000.0) == 1.0 and _expit(0.0) == 0.5

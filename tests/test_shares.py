@@ -323,3 +323,11 @@ def test_complete_periods_after_correction_marks_no_data() -> None:
     out = complete_periods(t, "2015-01", "2015-03")
     assert out["correction"].iloc[1] == "no data"
     assert out["share_corrected"].isna().tolist() == [False, True, False]
+
+
+def test_wilson_bounds_are_exact_at_zero_and_n():
+    from trendlab.measure.shares import wilson_interval
+
+    lo, hi = wilson_interval([0, 3, 10], [10, 10, 10])
+    assert lo[0] == 0.0 and hi[2] == 1.0
+    assert (lo <= np.array([0, 0.3, 1.0])).all() and (hi >= np.array([0, 0.3, 1.0])).all()

@@ -231,6 +231,9 @@ def wilson_interval(
     >>> lo, hi = wilson_interval([81, 0], [263, 0])
     >>> round(float(lo[0]), 4), round(float(hi[0]), 4), bool(np.isnan(lo[1]))
     (0.2553, 0.3662, True)
+    >>> lo, hi = wilson_interval([0, 7], [7, 7])
+    >>> float(lo[0]), float(hi[1])
+    (0.0, 1.0)
     """
     x = np.atleast_1d(np.asarray(successes, dtype=float))
     m = np.atleast_1d(np.asarray(n, dtype=float))
@@ -239,7 +242,12 @@ def wilson_interval(
     ok = m > 0
     if ok.any():
         lo[ok], hi[ok] = proportion_confint(x[ok], m[ok], alpha=alpha, method="wilson")
-    # Floating error can put a bound a hair outside [0, 1] at x = 0 or x = n.
+    # Floating error can put a bound a hair outside [0, 1], or a hair on the wrong side of the
+    # estimate, at x = 0 or x = n: the Wilson interval there is exactly [0, .] or [., 1].
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(m > 0, x / np.where(m > 0, m, 1), np.nan)
+    lo = np.where(ok & (x == 0), 0.0, np.minimum(lo, p))
+    hi = np.where(ok & (x == m), 1.0, np.maximum(hi, p))
     return np.clip(lo, 0.0, 1.0), np.clip(hi, 0.0, 1.0)
 
 

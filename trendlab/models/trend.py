@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats
+from scipy import special, stats
 
 from trendlab.measure.shares import period_freq, period_ordinal
 from trendlab.models.results import NAN, HacTrendResult, TrendResult
@@ -193,7 +193,8 @@ def pearson_dispersion(res) -> float:
 
 
 def _expit(v: float) -> float:
-    return 1.0 / (1.0 + math.exp(-v))
+    # scipy's expit saturates at 0 and 1 instead of overflowing under separation
+    return float(special.expit(v))
 
 
 def fit_trend(
