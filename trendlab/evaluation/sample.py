@@ -13,7 +13,15 @@ Three strata, each allocated equally across the calendar years of the corpus
 ``hard-negative``
     posts that match :data:`HARD_PATTERN` (project/program managers, product designers,
     product marketing, product engineers, "our product", "product team") but not
-    :data:`PM_PATTERN`: near misses that a loose classifier would count.
+    :data:`PM_PATTERN`: near misses that a loose classifier would count;
+``pm-requirements``
+    posts that match :data:`PM_PATTERN` and :data:`REQUIREMENTS_PATTERN` (words that state
+    requirements: "requirements", "experience with", "you have", "degree", ...): PM posts that
+    can ask for skills, so that the technical-requirement measures have enough positives;
+``pm-header``
+    posts whose first line matches :data:`PM_PATTERN` and whose text matches
+    :data:`REQUIREMENTS_PATTERN`: mostly posts that advertise a PM role in their header and
+    state what it asks, the posts on which a technical ask is decided.
 
 Strata are drawn in that order, and a post already drawn is never drawn again. Within a
 year and stratum the posts are sorted by ``posting_id`` and shuffled by a generator seeded
@@ -63,13 +71,24 @@ HARD_PATTERN = re.compile(
 )
 """Near-miss wording: the hard-negative stratum (posts that do not match PM_PATTERN)."""
 
-STRATA: tuple[str, ...] = ("random", "pm-candidate", "hard-negative")
+REQUIREMENTS_PATTERN = re.compile(
+    r"(?i)\b(?:requirements?|qualifications?|you\s+(?:have|bring|possess)|you(?:'ll|\s+will)\s+need"
+    r"|must\s+have|experience\s+(?:with|in)|years\s+of|background\s+in|degree|ideal\s+candidate"
+    r"|skills|proficien\w*|familiar\w*)\b"
+)
+"""Words that state requirements: with :data:`PM_PATTERN`, the ``pm-requirements`` stratum."""
+
+STRATA: tuple[str, ...] = ("random", "pm-candidate", "hard-negative", "pm-requirements", "pm-header")
 """Stratum names, in the order they are drawn."""
 
 N_RANDOM = 8
 N_CANDIDATES = 22
 N_HARD = 8
-"""Posts per year in each stratum for the committed set (8 years: 64 + 176 + 64 = 304)."""
+"""Posts per year in the first three strata (8 years: 64 + 176 + 64 = 304)."""
+N_REQUIREMENTS = 8
+"""Posts per year in the ``pm-requirements`` stratum, added later (8 years: 64)."""
+N_HEADER = 8
+"""Posts per year in the ``pm-header`` stratum, added with it (8 years: 64)."""
 
 SAMPLE_COLUMNS = ["posting_id", "month", "stratum"]
 
@@ -92,6 +111,8 @@ def draw_sample(
     n_random: int = N_RANDOM,
     n_candidates: int = N_CANDIDATES,
     n_hard: int = N_HARD,
+    n_requirements: int = N_REQUIREMENTS,
+    n_header: int = N_HEADER,
     years: tuple[int, ...] | None = None,
 ) -> pd.DataFrame:
     """Draw the stratified development sample from a postings table.
@@ -103,9 +124,11 @@ def draw_sample(
         ``posting_id`` must be unique.
     seed : int
         Seed of the draw; the committed set uses :data:`SEED`.
-    n_random, n_candidates, n_hard : int
-        Posts per year in the ``random``, ``pm-candidate`` and ``hard-negative`` strata. A
-        year with fewer eligible posts gives all it has.
+    n_random, n_candidates, n_hard, n_requirements, n_header : int
+        Posts per year in the ``random``, ``pm-candidate``, ``hard-negative``,
+        ``pm-requirements`` and ``pm-header`` strata. A year with fewer eligible posts gives
+        all it has. Strata are drawn in that order, so a later stratum never changes what an
+        earlier one holds.
     years : tuple of int, optional
         Years to draw from; defaults to every year present in ``postings``.
 
@@ -126,6 +149,11 @@ def draw_sample(
     ...                       "text": ["Zeta | VP of Product", "Zeta | Backend engineer"]})
     >>> draw_sample(posts, n_random=0, n_candidates=5, n_hard=5)["posting_id"].tolist()
     ['x']
+    >>> posts.loc[1, "text"] = "Zeta | Product Manager | 3 years of experience with SQL"
+    >>> draw_sample(posts, n_random=0, n_candidates=0, n_hard=0, n_header=0)[["posting_id", "stratum"]].values.tolist()
+    [['y', 'pm-requirements']]
+    >>> draw_sample(posts, n_random=0, n_candidates=0, n_hard=0, n_requirements=0)[["posting_id", "stratum"]].values.tolist()
+    [['y', 'pm-header']]
     """
     missing = {"posting_id", "month", "text"} - set(postings.columns)
     if missing:
@@ -151,13 +179,25 @@ def draw_sample(
     frame["is_hard"] = ~frame["is_candidate"] & text.map(
         lambda t: HARD_PATTERN.search(t) is not None
     )
+    states = text.map(lambda t: REQUIREMENTS_PATTERN.search(t) is not None)
+    frame["is_requirements"] = frame["is_candidate"] & states
+    first_line = text.str.strip().str.split("\n", n=1).str[0]
+    frame["is_header"] = states & first_line.map(lambda t: PM_PATTERN.search(t) is not None)
 
     eligible = {
         "random": pd.Series(True, index=frame.index),
         "pm-candidate": frame["is_candidate"],
         "hard-negative": frame["is_hard"],
+        "pm-requirements": frame["is_requirements"],
+        "pm-header": frame["is_header"],
     }
-    size = {"random": n_random, "pm-candidate": n_candidates, "hard-negative": n_hard}
+    size = {
+        "random": n_random,
+        "pm-candidate": n_candidates,
+        "hard-negative": n_hard,
+        "pm-requirements": n_requirements,
+        "pm-header": n_header,
+    }
     drawn: list[pd.DataFrame] = []
     taken: set[str] = set()
     for year in years if years is not None else sorted(frame["year"].unique()):
