@@ -71,6 +71,7 @@ SKILL_HITS = pa.DataFrameSchema(
         "skill_family": _s(),
         "term": _s(),
         "taxonomy_id": _s(),
+        "status": _s(checks=pa.Check.isin(["required", "preferred", "negated"])),
     },
     strict="filter",
     name="skill_hits",
