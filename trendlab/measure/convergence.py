@@ -70,12 +70,12 @@ import pandas as pd
 
 from trendlab.measure.shares import (
     DEFAULT_SEED,
+    finish_shares,
     month_to_year,
     period_ordinal,
     wilson_interval,
 )
 from trendlab.models.results import NAN, ModelResult
-from trendlab.schemas import SHARES
 
 #: Role families counted as engineering roles (individual contributors; engineering managers
 #: are left out). Names are those of ``taxonomy/role_families.csv``.
@@ -184,35 +184,8 @@ def assign_periods(
 def _wilson_table(
     counts: pd.DataFrame, by: Sequence[str], extra: Sequence[str], alpha: float, min_n: int
 ) -> pd.DataFrame:
-    """A ``shares`` table from counts whose periods may be named windows.
-
-    ``counts`` holds ``period, population, measure, *by, successes, n, *extra``.
-    """
-    x = counts["successes"].to_numpy(dtype=float)
-    m = counts["n"].to_numpy(dtype=float)
-    lo, hi = wilson_interval(x, m, alpha)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(m > 0, x / np.where(m > 0, m, 1), np.nan)
-    out = counts.assign(
-        period=counts["period"].astype("string"),
-        population=counts["population"].astype("string"),
-        measure=counts["measure"].astype("string"),
-        successes=counts["successes"].astype("Int64"),
-        n=counts["n"].astype("Int64"),
-        share=pd.array(share, dtype="Float64"),
-        ci_low=pd.array(lo, dtype="Float64"),
-        ci_high=pd.array(hi, dtype="Float64"),
-        small_cell=pd.array(m < min_n, dtype="boolean"),
-    )
-    for c in ("share", "ci_low", "ci_high"):
-        out[c] = out[c].mask(out["n"] == 0)
-    cols = ["period", "population", "measure", *by, "successes", "n", "share", "ci_low", "ci_high",
-            "small_cell", *extra]
-    out = out[cols].sort_values(["population", "measure", *by, "period"], kind="stable")
-    return SHARES.validate(out.reset_index(drop=True))
-
-
-# --------------------------------------------------------------------------- hybrid titles
+    """A ``shares`` table from counts whose periods may be named windows."""
+    return finish_shares(counts, by, alpha, min_n, extra)
 
 
 def hybrid_title_shares(

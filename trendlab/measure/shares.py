@@ -30,7 +30,7 @@ epidemiologic studies. Preventive Veterinary Medicine 45, 43-59.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -262,7 +262,19 @@ def _first_bad(mask: pd.Series) -> str:
     return f"{int(mask.sum())} row(s), first at index {mask.index[i]!r}"
 
 
-def _finish(out: pd.DataFrame, by: list[str], alpha: float, min_n: int) -> pd.DataFrame:
+def finish_shares(
+    out: pd.DataFrame,
+    by: Sequence[str] = (),
+    alpha: float = 0.05,
+    min_n: int = 30,
+    extra: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Counts (``period, population, measure, *by, successes, n, *extra``) to a ``shares`` table.
+
+    Adds ``share``, Wilson ``ci_low``/``ci_high`` (missing where ``n == 0``) and ``small_cell``
+    (``n < min_n``), validates against :data:`trendlab.schemas.SHARES` and sorts by population,
+    measure, ``by`` and period.
+    """
     x = out["successes"].to_numpy(dtype=float)
     m = out["n"].to_numpy(dtype=float)
     lo, hi = wilson_interval(x, m, alpha)
@@ -282,7 +294,8 @@ def _finish(out: pd.DataFrame, by: list[str], alpha: float, min_n: int) -> pd.Da
     # NaN -> <NA> so the nullable columns say "missing", not "not a number".
     for c in ("share", "ci_low", "ci_high"):
         out[c] = out[c].mask(out["n"] == 0)
-    cols = ["period", "population", "measure", *by, "successes", "n", "share", "ci_low", "ci_high", "small_cell"]
+    cols = ["period", "population", "measure", *by, "successes", "n", "share", "ci_low", "ci_high",
+            "small_cell", *extra]
     out = out[cols].sort_values(["population", "measure", *by, "period"], kind="stable")
     return SHARES.validate(out.reset_index(drop=True))
 
@@ -361,7 +374,7 @@ def share_table(
         .reset_index()
     )
     out = out.assign(population=population, measure=measure)
-    return _finish(out, by, alpha, min_n)
+    return finish_shares(out, by, alpha, min_n)
 
 
 def shares_from_counts(
@@ -418,7 +431,7 @@ def shares_from_counts(
     dup = out.duplicated(key, keep=False)
     if dup.any():
         raise ValueError(f"{caller}: more than one row per cell {key}: {_first_bad(dup)}")
-    return _finish(out, by, alpha, min_n)
+    return finish_shares(out, by, alpha, min_n)
 
 
 def complete_periods(

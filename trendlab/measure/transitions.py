@@ -53,9 +53,7 @@ PRODUCT = "product_management"
 
 
 def wilson_interval(successes, n, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for binomial proportions (NaN where ``n == 0``).
-
-    Uses ``statsmodels.stats.proportion.proportion_confint(method="wilson")``.
+    """Wilson score interval (:func:`trendlab.measure.shares.wilson_interval`); scalars in, scalars out.
 
     Examples
     --------
@@ -63,15 +61,9 @@ def wilson_interval(successes, n, alpha: float = 0.05) -> tuple[np.ndarray, np.n
     >>> round(float(lo), 4), round(float(hi), 4)
     (0.2553, 0.3662)
     """
-    from statsmodels.stats.proportion import proportion_confint
+    from trendlab.measure.shares import wilson_interval as _wilson
 
-    k = np.atleast_1d(np.asarray(successes, dtype=float))
-    m = np.atleast_1d(np.asarray(n, dtype=float))
-    lo = np.full(k.shape, np.nan)
-    hi = np.full(k.shape, np.nan)
-    ok = m > 0
-    if ok.any():
-        lo[ok], hi[ok] = proportion_confint(k[ok], m[ok], alpha=alpha, method="wilson")
+    lo, hi = _wilson(successes, n, alpha)
     if np.ndim(successes) == 0 and np.ndim(n) == 0:
         return lo[0], hi[0]
     return lo, hi
