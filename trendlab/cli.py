@@ -2,13 +2,14 @@
 
 Commands: ``sources`` (what each public source covers and where its files are), ``fetch``,
 ``build`` (raw -> processed tables), ``report`` (render the notebooks), ``analyze`` (build +
-report).
+report), ``label-postings`` (label a CSV of posts), ``evaluate`` (measure the labeller).
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -124,15 +125,32 @@ def build(
         list[str] | None, typer.Argument(help="Stages to build (all when omitted).")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when up to date.")] = False,
+    engine: Annotated[
+        str, typer.Option("--engine", help="Where the per-posting steps run: pandas or dask.")
+    ] = "pandas",
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Address of a running Dask scheduler (default: a local cluster)."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Worker processes of the local Dask cluster.")
+    ] = None,
 ) -> None:
     """Build the processed tables from the raw files (only what changed)."""
     from trendlab import pipeline
+    from trendlab.engine import ENGINES
     from trendlab.fetch import FetchError
 
+    if engine not in ENGINES:
+        _fail(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if (scheduler or workers) and engine != "dask":
+        _fail("--scheduler and --workers need --engine dask")
     t0 = time.perf_counter()
     try:
-        rep = pipeline.build(stage or None, force=force, log=typer.echo)
-    except FetchError as exc:
+        rep = pipeline.build(
+            stage or None, force=force, log=typer.echo, engine=engine, scheduler=scheduler, workers=workers
+        )
+    except (FetchError, KeyError, ValueError) as exc:
         _fail(str(exc))
     _print_accounting()
     typer.echo(
@@ -183,6 +201,65 @@ def report(
     except RuntimeError as exc:
         _fail(str(exc))
     typer.echo(f"reports in {config.reports_dir()} (start at index.html)")
+
+
+@app.command("label-postings")
+def label_postings_cmd(
+    in_path: Annotated[Path, typer.Argument(help="CSV (UTF-8) with columns id,text; other columns are passed through.")],
+    out_path: Annotated[Path, typer.Argument(help="Where to write the labelled CSV.")],
+    id_column: Annotated[str, typer.Option("--id-column", help="Name of the id column.")] = "id",
+    text_column: Annotated[str, typer.Option("--text-column", help="Name of the text column.")] = "text",
+    keep_text: Annotated[bool, typer.Option("--keep-text", help="Copy the text column to the output.")] = False,
+) -> None:
+    """Label posts: does each hire a product manager, and what does the PM role ask for.
+
+    Output columns: is_pm_role, pm_requires_technical, pm_prefers_technical,
+    pm_requires_eng_background, pm_requirements_stated, pm_titles, technical_terms (the PM
+    columns are empty when is_pm_role is 0).
+    """
+    from trendlab.label import LabelInputError, label_file
+
+    t0 = time.perf_counter()
+    try:
+        out = label_file(
+            in_path, out_path, id_col=id_column, text_col=text_column, keep_text=keep_text,
+            progress=sys.stderr.isatty(),
+        )
+    except LabelInputError as exc:
+        _fail(str(exc))
+    n_pm = int(out["is_pm_role"].sum())
+    n_tech = int(out["pm_requires_technical"].fillna(0).sum())
+    typer.echo(
+        f"{len(out)} posts labelled in {time.perf_counter() - t0:.1f} s: {n_pm} hire a PM, "
+        f"{n_tech} of them ask for a technical skill; written to {out_path}"
+    )
+
+
+@app.command()
+def evaluate(
+    write: Annotated[bool, typer.Option("--write/--no-write", help="Rewrite evaluation/rates.csv.")] = True,
+) -> None:
+    """Measure the post labeller against the hand-labelled development set (both halves and the whole)."""
+    from trendlab.evaluation import evaluate as ev_mod
+    from trendlab.fetch import FetchError
+
+    try:
+        ev = ev_mod.evaluate()
+    except (FetchError, ValueError) as exc:
+        _fail(str(exc))
+    typer.echo(ev_mod.format_table(ev.table))
+    typer.echo(
+        f"\n{ev_mod.DEVSET.name}: {len(ev.labelled)} posts (sha256 {ev.devset_sha256[:12]}), skill taxonomy "
+        f"{ev.taxonomy_version}; halves by posting id ({', '.join(ev_mod.HALVES)}); PM measures over the "
+        "posts labelled as hiring a PM"
+    )
+    if write:
+        typer.echo(f"rates written to {ev_mod.write_rates(ev)}")
+    short = ev_mod.check_targets(ev.table)
+    for line in short:
+        typer.secho(line, fg=typer.colors.YELLOW)
+    if not short:
+        typer.echo("targets met: " + ", ".join(f"{m} F1 >= {t:.2f}" for m, t in ev_mod.TARGETS.items()))
 
 
 @app.command()

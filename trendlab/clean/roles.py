@@ -208,7 +208,7 @@ _URL = re.compile(r"\(?\s*(?:https?://|www\.)\S+\)?", re.IGNORECASE)
 _LIST_SPLIT = re.compile(
     r"\s*(?:,|;|\s\+\s|\s&\s|\band/or\b|\bas well as\b|\band\b|\s\d{1,2}[.)]\s)\s*", re.IGNORECASE
 )
-_LEAD_SEP = re.compile(r":(?=\s|$)|\s[-–—]{1,2}\s|\s[|@.]\s|\(?https?://", re.IGNORECASE)
+_LEAD_SEP = re.compile(r":(?=\s|$)|\s[-–—]{1,2}\s|\s[|@.]\s|\s?(?:→|⟶|->|=>|»)|\(?https?://", re.IGNORECASE)
 _AT = re.compile(r"\s+at\s+", re.IGNORECASE)
 _WORDY = re.compile(r"[^\W\d_]{2}")  # a line with a word in it (not "----")
 _HEADER_PIPE = re.compile(r"\s*\|\s*")
@@ -331,11 +331,22 @@ def _is_area(words: list[str], areas: frozenset[str] | None = None) -> bool:
     return joined in areas or all(w in areas for w in words)
 
 
+_SCREEN_SPLIT = re.compile(r"[\s(]+")
+
+
+def _is_bare(text: str) -> bool:
+    """A lead made only of words that name no kind of work ("Full time", "Paid internship")."""
+    words = [w for w in (_clean_word(x) for x in text.split()) if w]
+    c = cues()
+    return bool(words) and all(w in c.bare_only or w in c.fluff for w in words)
+
+
 def _has_head_word(text: str) -> bool:
     """A fast screen: some word could end a title (a head noun, or "of" as in "Head of X")."""
-    for w in text.lower().split():
+    # "Product Manager(Growth)": a parenthesis glued to a word does not hide the head noun
+    for w in _SCREEN_SPLIT.split(text.lower()):
         w = w.strip(_WORD_EDGE)
-        if w in ("of", "staff") or w in _QUALIFIED_HEAD or _is_head(w, ""):
+        if w in ("of", "staff") or w in _QUALIFIED_HEAD or w[:-1] in _QUALIFIED_HEAD or _is_head(w, ""):
             return True
     return False
 
@@ -404,11 +415,19 @@ def title_items(segment: str, *, strict: bool, allow_area: bool = False) -> list
             titles[k] = as_title(f"{_MARKUP.sub('', items[k])} {head}")
         elif head and _SENIORITY_ONLY.match(_MARKUP.sub("", items[k]).strip()):
             titles[k] = ""  # "Senior and Staff Engineers": one role, not a role per level
-    # "Senior Software Engineer, Payments Platform": a short trailing item qualifies a title
+    # "Senior Software Engineer, Payments Platform": a short trailing item qualifies a title;
+    # a qualifier joined to one by "&" or "and" qualifies it too ("Senior PM, SDK & Primitives")
+    absorbed: set[int] = set()
     for k in range(1, len(items)):
-        if titles[k] is None and titles[k - 1] and _is_qualifier(items[k], titles[k - 1], strict):
-            titles[k - 1] = f"{titles[k - 1]}, {items[k].strip(' -–—:;,.')}"
+        j = k - 1
+        if j in absorbed and not re.search(rf"{re.escape(items[j])}\s+(?:&|and)\s+{re.escape(items[k])}", seg):
+            continue
+        while j in absorbed:
+            j -= 1
+        if titles[k] is None and titles[j] and _is_qualifier(items[k], titles[j], strict):
+            titles[j] = f"{titles[j]}, {items[k].strip(' -–—:;,.')}"
             titles[k] = ""
+            absorbed.add(k)
     out = [t for t in titles if t]
     if strict and (any(t is None for t in titles) or not out):
         return None
@@ -430,6 +449,21 @@ def _is_qualifier(item: str, title: str, strict: bool) -> bool:
         return item.strip()[:1].isupper()
     # in a header field only a technical PM qualifier is kept ("Senior PM, Platform")
     return bool(_PM_LIKE.search(title) and _TECH_QUALIFIER.search(item))
+
+
+def _dash_list(content: str) -> list[str] | None:
+    """The titles of a line that lists three or more roles between spaced dashes, or None.
+
+    Most pieces must read as titles; a piece that does not (a place, a cut-off item) is skipped.
+    """
+    pieces = [p for p in _split_top(content, _HEADER_DASH) if p.strip()]
+    if len(pieces) < 3:
+        return None
+    found = [title_items(p, strict=True) for p in pieces]
+    n = sum(1 for f in found if f)
+    if n < 3 or 2 * n < len(pieces):
+        return None
+    return [t for f in found if f for t in f]
 
 
 def _dash_qualifier(title: str, rest: str) -> str | None:
@@ -516,7 +550,11 @@ def _split_post(text: str, company: str | None) -> tuple[list[_Role], str | None
     if fields is not None:
         for fi, field in enumerate(fields):
             if fi == 0 and company and field.lower().startswith(company.lower()):
+                # "Acme: Data Product Manager | ...": a title may follow the company's name
+                after = field[len(company) :]
+                found = title_items(after.lstrip(" :-–—@"), strict=False, allow_area=True) if after[:1] in (":", " ") else None
                 header_rest.append(field)
+                roles.extend(_Role(t, "header", [], -1) for t in found or [])
                 continue
             found = title_items(field, strict=False, allow_area=True) or []
             if not found:
@@ -531,6 +569,7 @@ def _split_post(text: str, company: str | None) -> tuple[list[_Role], str | None
 
     # classify each body line: role line (titles + inline text), or plain text
     role_at: dict[int, tuple[list[str], str, bool]] = {}
+    dash_listed: set[int] = set()
     mentions: list[tuple[int, str]] = []
     if fields is not None:  # "Visual.ly - San Francisco is looking for a Growth Hacker"
         for tm in c.trigger.finditer(header_line):
@@ -550,6 +589,8 @@ def _split_post(text: str, company: str | None) -> tuple[list[_Role], str | None
             lead, rest = pm_.group(1), content[pm_.end() :]
         else:
             lead, rest = _lead(content)
+            if rest and _is_bare(lead):  # "FULL TIME - Product Manager"
+                lead, rest = _lead(rest)
         titles = None
         if len(lead) <= 90 and (m or lead[:1].isupper() or lead[:1].isdigit()) and _has_head_word(lead):
             titles = title_items(lead, strict=True)
@@ -560,6 +601,12 @@ def _split_post(text: str, company: str | None) -> tuple[list[_Role], str | None
             found = [t for f in _split_top(line, _HEADER_PIPE) for t in title_items(f, strict=False, allow_area=True) or []]
             if found:
                 role_at[i] = (found, "", False)
+                continue
+        if titles and rest:
+            listed = _dash_list(content)
+            if listed:  # "Technical Writer - Product Manager - Robotics Engineer - ...": a list, no own text
+                role_at[i] = (listed, "", bool(m))
+                dash_listed.add(i)
                 continue
         if titles:
             qual = _dash_qualifier(titles[-1], rest)
@@ -585,7 +632,7 @@ def _split_post(text: str, company: str | None) -> tuple[list[_Role], str | None
             (prev_i is not None and not role_at[prev_i][1] and _adjacent(lines, prev_i, i))
             or (next_i is not None and not role_at[next_i][1] and _adjacent(lines, i, next_i))
         )
-        if in_list:
+        if in_list or i in dash_listed:
             continue
         taken = []
         stop_at = next_i if next_i is not None else len(lines)

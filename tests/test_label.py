@@ -1,0 +1,403 @@
+"""The post labeller: PM roles, the PM's own asks, the splitter rules it relies on, files and the CLI."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from trendlab.clean.roles import split_roles
+from trendlab.clean.text import company_of
+from trendlab.clean.titles import taxonomy as title_taxonomy
+from trendlab.label import (
+    CUES_FILE,
+    LABEL_COLUMNS,
+    LabelInputError,
+    cues,
+    label_file,
+    label_posts,
+    may_hold_pm,
+    pm_mentions,
+    read_cues,
+    read_posts_csv,
+    text_units,
+)
+
+MIRROR = os.environ.get("TRENDLAB_MIRROR")
+FIX = Path(__file__).parent / "fixtures" / "label"
+
+
+def fixture(name: str) -> str:
+    return (FIX / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def label(*texts: str) -> pd.DataFrame:
+    return label_posts(pd.DataFrame({"id": [str(i) for i in range(len(texts))], "text": list(texts)}))
+
+
+def one(text: str) -> dict:
+    return label(text).iloc[0].to_dict()
+
+
+def roles_of(text: str) -> pd.DataFrame:
+    posts = pd.DataFrame(
+        {"source": "t", "posting_id": ["p"], "month": "2016-01", "text": [text], "company": [company_of(text)]}
+    )
+    return split_roles(posts, fuzzy=False).roles
+
+
+# --------------------------------------------------------------------------- is_pm_role
+
+
+def test_pm_in_header_with_own_asks():
+    r = one(fixture("single_pm"))
+    assert r["is_pm_role"] == 1
+    assert r["pm_titles"] == "Senior Product Manager"
+    # SQL is asked of the PM; Tableau only as a plus; the stack line is the company's (T4);
+    # "jobs.html" is a link, not an HTML ask
+    assert r["pm_requires_technical"] == 1 and r["pm_prefers_technical"] == 1
+    assert r["technical_terms"] == "SQL;Tableau (preferred)"
+    assert r["pm_requires_eng_background"] == 0
+    assert r["pm_requirements_stated"] == 1
+
+
+def test_pm_as_colleague_is_not_a_pm_role():
+    r = one(fixture("colleague"))
+    assert r["is_pm_role"] == 0
+    # the PM columns are empty, not 0, when no PM is hired
+    assert all(pd.isna(r[c]) for c in LABEL_COLUMNS[1:])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Acme | Backend Engineer | NYC\nYou'll report to our VP of Product.", 0),
+        ("Acme | Backend Engineer | NYC\nOur tool helps product managers plan roadmaps.", 0),
+        ("Acme | Backend Engineer | NYC\nI'm the product manager here; we are hiring engineers.", 0),
+        ("Acme | Backend Engineer | NYC\nThere are no product managers: engineers decide.", 0),
+        ("Acme | Developer | NYC\nDevelopment is part of the Product Management team.", 0),
+        ("Acme | NYC\nWe're hiring a senior engineer, a PM, and other positions.", 0),  # bare PM (R5)
+        ("SEEKING WORK | Product Manager | Remote\nI have 8 years of product management.", 0),  # R9
+        ("Acme | NYC\nWe're also looking for a product manager to own billing.", 1),
+        ("Acme | NYC\nWe have openings in sales and product management.", 1),  # R1
+        ("Acme | NYC\nDesigners, product managers and other positions available.", 1),
+        ("Acme | Product Owner/Project Manager | Vienna", 1),  # R6
+        ("Acme | Product Management Intern | Boston", 1),  # R7
+        ("Acme | NYC\nOther positions:\n- DevOps Engineer\n- Product Owners", 1),
+    ],
+)
+def test_is_pm_role_rules(text, expected):
+    assert one(text)["is_pm_role"] == expected
+
+
+def test_bare_pm_is_settled_by_a_product_manager_title_in_the_post():
+    r = one(fixture("hybrid_list"))
+    assert r["is_pm_role"] == 1
+    assert set(r["pm_titles"].split(";")) == {"Dev / Product Manager", "Technical PM"}
+    # the list under "... a Dev / Product Manager hybrid:" is that role's own text
+    assert r["pm_requires_eng_background"] == 1 and r["pm_requires_technical"] == 1
+
+
+def test_pm_mentions_keep_hiring_context_and_the_rest_of_a_list_line():
+    text = fixture("running_text")
+    assert [m.title for m in pm_mentions(text)] == ["product management"]
+    m = pm_mentions("Roles:\n- a Product Manager with a technical background\n- a DevOps engineer")
+    assert [(x.title, x.rest) for x in m] == [("Product Manager", "with a technical background")]
+    assert [x.title for x in pm_mentions("Humbot | Product Management | Full-time | SF")] == ["Product Management"]
+    assert pm_mentions("You will collaborate with product managers, designers and QA.") == []
+    assert pm_mentions("We're a team of engineers, designers and product managers.") == []
+
+
+# --------------------------------------------------------------------------- the PM's own asks
+
+
+def test_other_roles_asks_are_not_the_pms():
+    r = one(fixture("multi_role"))
+    assert r["is_pm_role"] == 1 and r["pm_titles"] == "Product Manager"
+    assert r["pm_requires_technical"] == 0  # Go and Kubernetes are asked of the backend engineer
+    assert r["pm_requirements_stated"] == 1  # the PM's own duties
+
+
+def test_shared_ask_addressed_to_every_hire_counts():
+    r = one(fixture("shared_ask"))
+    assert r["pm_requires_technical"] == 1 and r["pm_requires_eng_background"] == 1
+    assert r["technical_terms"] == "Technical background"  # Rust and Kafka are the engineers'
+
+
+def test_shared_text_that_addresses_one_role_does_not_count():
+    text = (
+        "Acme | Data Engineer, Product Manager | NYC\n\n"
+        "We are looking for someone with experience in Python and Spark.\n"
+    )
+    assert one(text)["pm_requires_technical"] == 0
+
+
+def test_pasted_ads_give_the_header_pm_its_block():
+    r = one(fixture("pasted_ads"))
+    # T2: knowing what a mobile device can do; the designer's HTML plus is not the PM's
+    assert r["pm_requires_technical"] == 1 and r["technical_terms"] == "Technical understanding"
+    assert r["pm_prefers_technical"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "technical", "preferred", "eng"),
+    [
+        ("Acme | Product Manager | NYC\nA CS degree is required.", 1, 0, 1),
+        ("Acme | Product Manager | NYC\nYou have strong technical skills.", 1, 0, 0),  # E1
+        ("Acme | Product Manager | NYC\nYou should be very technical.", 1, 0, 0),
+        ("Acme | Product Manager | NYC\nA technical background is strongly preferred.", 0, 1, 0),
+        ("Acme | Product Manager | NYC\nSQL is a plus.", 0, 1, 0),
+        ("Acme | Product Manager | NYC\nYou have written a web app.", 1, 0, 1),
+        ("Acme | Product Manager | NYC\nNo coding required; you will talk to customers.", 0, 0, 0),
+        ("Acme | Product Manager | NYC\nWe build AI-powered tools. You will talk to customers.", 0, 0, 0),
+        ("Acme | Product Manager | NYC\nOur backend is written in Go. You love customers.", 0, 0, 0),
+        ("Acme | Product Manager | NYC\nYou'll gain experience with machine learning.", 0, 0, 0),
+        ("Acme | Product Manager | NYC\nAbout us:\nWe use Python and Kafka.\nRequirements:\n- Kafka", 1, 0, 0),
+    ],
+)
+def test_technical_asks(text, technical, preferred, eng):
+    r = one(text)
+    assert (r["pm_requires_technical"], r["pm_prefers_technical"], r["pm_requires_eng_background"]) == (
+        technical, preferred, eng,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "technical"),
+    [
+        ("Acme | Technical Product Manager, Payments | NYC", 1),  # T1
+        ("Acme | Data Product Manager | NYC", 1),
+        ("Acme | Product Manager, Growth | NYC", 0),  # a product area is not technical
+        ("Acme | NYC | Product Managers for 1) the Platform, 2) Growth | Onsite", 1),
+        ("Acme | NYC\nWe're hiring:\n-Product Manager Data/Tools and Analytics\n-Designer", 1),
+        ("Acme | NYC\nWe're hiring:\n- Product Manager\nOur Product Manager owns the data platform.", 0),
+    ],
+)
+def test_technical_titles(text, technical):
+    r = one(text)
+    assert r["is_pm_role"] == 1 and r["pm_requires_technical"] == technical
+
+
+def test_skill_fields_after_the_pm_title_in_the_header():
+    # T3: "Data Science Product Manager | Python, ML" lists the PM's own skills
+    r = one("Acme: Growth Product Manager | Python, SQL | Los Angeles")
+    assert r["pm_requires_technical"] == 1 and r["technical_terms"] == "Python;SQL"
+    r = one("Acme | fintech, machine learning | Growth Product Manager | NYC")
+    assert r["pm_requires_technical"] == 0  # tags before the title describe the company
+
+
+def test_requirements_stated_needs_an_ask_of_its_own():
+    assert one("Acme | Product Manager | NYC\nhttps://acme.example/jobs/pm")["pm_requirements_stated"] == 0
+    assert one("Acme | Product Manager | NYC\nYou will own our onboarding funnel.")["pm_requirements_stated"] == 1
+
+
+# --------------------------------------------------------------------------- frames and edge cases
+
+
+def test_output_keeps_rows_columns_and_types_and_leaves_input_alone():
+    posts = pd.DataFrame({"id": [3, 1, 2], "text": ["Acme | Product Manager", None, ""], "extra": ["x", "y", "z"]})
+    before = posts.copy()
+    out = label_posts(posts)
+    pd.testing.assert_frame_equal(posts, before)
+    assert out.columns.tolist() == ["id", "text", "extra", *LABEL_COLUMNS]
+    assert out["id"].tolist() == [3, 1, 2] and out["extra"].tolist() == ["x", "y", "z"]
+    assert out["is_pm_role"].tolist() == [1, 0, 0]
+    assert str(out["is_pm_role"].dtype) == "Int8" and str(out["pm_titles"].dtype) == "string"
+    assert out.attrs["taxonomy_version"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are a bakery. Product managers sometimes buy bread.",  # no header line at all
+        "<p>Acme &amp; Co | Product Manager</p><p>You have SQL skills.</p>",  # HTML leftovers
+        "Ünïcödé | Prodüct Manager | Zürich\n\u200b\u00a0",
+        "|||\n---\n:::",
+        "x" * 20000,
+    ],
+)
+def test_posts_of_other_origins_do_not_crash(text):
+    r = one(text)
+    assert r["is_pm_role"] in (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("posts", "message"),
+    [
+        (pd.DataFrame({"text": ["a"]}), "lack column"),
+        (pd.DataFrame({"id": [None], "text": ["a"]}), "missing id in row"),
+        (pd.DataFrame({"id": ["a", "a"], "text": ["x", "y"]}), r"ids repeat in row\(s\) 1, 2"),
+        (pd.DataFrame({"id": ["a"], "text": [3.5]}), "expected text"),
+    ],
+)
+def test_bad_frames_are_named(posts, message):
+    with pytest.raises(LabelInputError, match=message):
+        label_posts(posts)
+
+
+def test_text_units_sections():
+    t = "--Where you fit in--\nYou know SQL. We ship.\nBenefits:\n- Equity\nNice to have:\n- Go"
+    got = [(t[u.start : u.end], u.section, u.heading) for u in text_units(t)]
+    assert got == [
+        ("--Where you fit in--", "", True),
+        ("You know SQL.", "", False),
+        ("We ship.", "", False),
+        ("Benefits:", "other", True),
+        ("- Equity", "other", False),
+        ("Nice to have:", "pref", True),
+        ("- Go", "pref", False),
+    ]
+
+
+def test_screen_passes_every_pm_title_the_classifier_knows():
+    # a post the screen rejects is never split: every PM title must pass it
+    tx = title_taxonomy()
+    exact = [t for t, (fam, _owner) in tx.exact.items() if fam == "product_management"]
+    assert exact and all(may_hold_pm(f"Acme | {t} | NYC") for t in exact)
+    for t in ("Sr. PM", "CPO", "Head of Products", "VP, Product", "Chief Product Officer", "Group PMs"):
+        assert may_hold_pm(t), t
+    assert not may_hold_pm("Acme | Backend Engineer | we ship at 5")
+
+
+# --------------------------------------------------------------------------- cue file
+
+
+def test_cue_file_is_complete_and_compiles():
+    c = read_cues(CUES_FILE)
+    assert c.mention.search("senior product manager") and c.not_ask.search("our stack is go")
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("nonsense,abc,x", "field 'kind' is 'nonsense'"),
+        ("ask,(unclosed,x", "field 'pattern' is not a valid regular expression"),
+        ("ask,,x", "field 'pattern' is empty"),
+    ],
+)
+def test_bad_cue_rows_are_named(tmp_path, row, message):
+    good = CUES_FILE.read_text(encoding="utf-8")
+    bad = tmp_path / "cues.csv"
+    bad.write_text(good + row + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(f"{bad} line ") + r"\d+: " + message):
+        read_cues(bad)
+
+
+def test_cue_file_missing_a_kind(tmp_path):
+    lines = CUES_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+    bad = tmp_path / "cues.csv"
+    bad.write_text("".join(ln for ln in lines if not ln.startswith("title_stop,")), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"no pattern of kind\(s\) \['title_stop'\]"):
+        read_cues(bad)
+
+
+# --------------------------------------------------------------------------- splitter rules the labeller relies on
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Acme | NYC\nOther positions:\n-- DevOps Engineer\n-- Product Owners", "Product Owners"),  # plural owner
+        ("Acme | SF\nProduct Manager(Growth) https://acme.example/1\nSenior iOS Engineer https://acme.example/2",
+         "Product Manager(Growth)"),  # a parenthesis glued to the head noun
+        ("Acme | Remote\nSenior Product Manager, SDK & Primitives → https://acme.example/3\nStaff Engineer → x",
+         "Senior Product Manager, SDK, Primitives"),  # arrow separator, qualifiers joined by "&"
+        ("Acme: Data Science Product Manager | Python | LA", "Data Science Product Manager"),  # "Company: Title"
+        ("Acme | NYC\nFULL TIME - Product Manager\n* You love games.", "Product Manager"),  # employment-type lead
+        ("Acme | NYC\nWe are always on the lookout for designers and product managers.", "product managers"),
+        ("Acme | NYC\nWe're open to taking applications for positions in design and product managers.",
+         "product managers"),
+    ],
+)
+def test_splitter_finds_pm_titles(text, title):
+    r = roles_of(text)
+    assert title in r["role_title"].tolist()
+    assert r.set_index("role_title").loc[title, "role_family"] == "product_management"
+
+
+def test_splitter_dash_list_owns_no_text():
+    r = roles_of("Acme | SF\n- Technical Writer - Product Manager - Robotics Engineer\n\n* Ownership: you ship code")
+    assert r["role_title"].tolist() == ["Technical Writer", "Product Manager", "Robotics Engineer"]
+    assert r["requirements_source"].eq("shared_only").all()
+
+
+def test_splitter_chain_of_qualifiers_needs_an_ampersand():
+    from trendlab.clean.roles import title_items
+
+    assert title_items("Junior Developer, London, UK", strict=True) is None
+
+
+def test_splitter_w_slash_is_not_a_title_word():
+    assert "Chat w/ a Product Manager" not in roles_of("Acme | Engineer | NYC\n5. Chat w/ a Product Manager")[
+        "role_title"
+    ].tolist()
+
+
+# --------------------------------------------------------------------------- files and the CLI
+
+
+def test_read_posts_csv_and_label_file(tmp_path):
+    posts = read_posts_csv(FIX / "posts.csv")
+    assert posts.columns.tolist() == ["id", "text", "source"] and posts.loc[3, "text"] == ""
+    out_path = tmp_path / "sub" / "labels.csv"
+    out = label_file(FIX / "posts.csv", out_path)
+    written = pd.read_csv(out_path, dtype=str, keep_default_na=False)
+    assert written.columns.tolist() == ["id", "source", *LABEL_COLUMNS]
+    assert written["id"].tolist() == ["a1", "a2", "a3", "a4"]
+    assert written["is_pm_role"].tolist() == ["1", "0", "1", "0"]
+    assert written["pm_requires_technical"].tolist() == ["1", "", "1", ""]
+    assert written.loc[0, "technical_terms"] == "SQL"
+    assert len(out) == 4 and not (tmp_path / "sub" / "labels.csv.tmp").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("latin1", r"line 2 \(byte \d+\) is not UTF-8"),
+        ("empty", "the file is empty"),
+        ("header_only", "no posts after the header"),
+        ("wrong_columns", r"column\(s\) \['id', 'text'\] missing"),
+        ("duplicate_ids", r"repeats ids in data row\(s\) 1, 2"),
+        ("does_not_exist", "no such file"),
+    ],
+)
+def test_bad_files_are_named(name, message):
+    path = FIX / f"{name}.csv"
+    with pytest.raises(LabelInputError, match=re.escape(str(path)) + ": .*" + message):
+        read_posts_csv(path)
+
+
+def test_cli_label_postings(tmp_path):
+    from trendlab.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["label-postings", str(FIX / "posts.csv"), str(out), "--keep-text"])
+    assert res.exit_code == 0, res.output
+    assert "4 posts labelled" in res.output and "2 hire a PM" in res.output
+    assert pd.read_csv(out).columns.tolist()[:3] == ["id", "text", "source"]
+    bad = runner.invoke(app, ["label-postings", str(FIX / "latin1.csv"), str(tmp_path / "x.csv")])
+    assert bad.exit_code == 1 and "not UTF-8" in bad.output
+    assert not (tmp_path / "x.csv").exists()
+
+
+# --------------------------------------------------------------------------- the real corpus
+
+
+@pytest.mark.mirror
+@pytest.mark.skipif(MIRROR is None, reason="TRENDLAB_MIRROR is not set")
+def test_screen_loses_no_pm_role_on_the_corpus(tmp_path, monkeypatch):
+    import trendlab
+
+    monkeypatch.setenv("TRENDLAB_MIRROR", MIRROR)
+    posts = trendlab.load("postings")
+    sample = posts.sample(4000, random_state=7)
+    rejected = sample[[not may_hold_pm(t) for t in sample["text"].fillna("")]]
+    roles = split_roles(rejected[["source", "posting_id", "month", "text", "company"]], fuzzy=False).roles
+    assert not roles["role_family"].eq("product_management").any()
+    assert len(rejected) > 3000  # the screen skips most posts (about nine in ten)
+    assert cues() is cues()

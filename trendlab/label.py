@@ -1,0 +1,860 @@
+"""Label posts: does a post hire a product manager, and what does that PM role ask for.
+
+The measuring instrument behind ``trendlab label-postings`` and ``trendlab evaluate``. It reads
+plain-text job posts (Hacker News style: first line ``Company | Role | Location``; other origins
+are read too) and gives one row per post:
+
+``is_pm_role``
+    1 when the post hires for at least one product-management role. The roles come from
+    :func:`trendlab.clean.roles.split_roles` and :mod:`trendlab.clean.titles`; a PM title that
+    the splitter leaves in running text ("we're hiring engineers, designers and product
+    managers", "openings in sales and product management") is found by :func:`pm_mentions`,
+    which keeps a mention only after a hiring phrase and with no word between them that makes
+    the PM a colleague, a customer or the poster ("work with our product managers").
+``pm_requires_technical``
+    1 when a PM role's title is technical (:mod:`trendlab.clean.titles` markers) or its own
+    requirements ask for a term of a technical skill family (:mod:`trendlab.clean.skills`)
+    as a requirement.
+``pm_prefers_technical``, ``pm_requires_eng_background``
+    A technical term asked only as preferred; a term of the ``eng_background`` family required.
+``pm_requirements_stated``
+    The PM role has text of its own that asks something or says what the job does, or the post
+    has an ask addressed to every hire.
+``pm_titles``, ``technical_terms``
+    The PM titles as written, and the technical terms asked of the PM (``;``-joined, in order;
+    a preferred term is marked ``(preferred)``).
+
+The PM columns are empty when ``is_pm_role`` is 0.
+
+Which text is the PM's
+----------------------
+A skill counts for the PM only where the text asks it of the PM. The text is cut into units
+(a sentence, a list item or a line), each under the heading above it. A unit of the PM's own
+text (its paragraph or section, or the whole post when the PM is its only role) counts when it
+asks something (second person, "experience with", "required", "a plus", ...) or sits under an
+asking heading ("Requirements:", "Nice to have:"), and it does not describe the company's
+technology ("Our stack is ...", "we use ...", "built with ..."), address other roles ("our
+engineers ..."), or sit under a company heading ("About us:", "Benefits:"). In a post with
+several roles, text shared by all of them counts only in a paragraph that addresses every hire
+("we need individuals with ...", "all roles ...") and names no other role. The skill header of
+the PM's own header line counts ("Data PM | SQL, Python"). Every cue is data, in
+``trendlab/taxonomy/pm_label_cues.csv``; the skill terms and their required/preferred status
+are the skill taxonomy's.
+
+Examples
+--------
+>>> import pandas as pd
+>>> posts = pd.DataFrame({"id": ["1", "2", "3"], "text": [
+...     "Acme | Product Manager | Oslo\\nYou have 3+ years of experience with SQL.",
+...     "Bolt | Backend Engineer | Remote\\nYou will work closely with our product managers.",
+...     "Coil | Technical Product Manager, Payments API | NYC",
+... ]})
+>>> out = label_posts(posts)
+>>> out[["is_pm_role", "pm_requires_technical", "technical_terms"]].values.tolist()
+[[1, 1, 'SQL'], [0, <NA>, <NA>], [1, 1, <NA>]]
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from trendlab.clean.roles import split_roles
+from trendlab.clean.text import company_of
+from trendlab.clean.titles import PM_FAMILY, classify_title
+
+CUES_FILE = Path(__file__).resolve().parent / "taxonomy" / "pm_label_cues.csv"
+FLAG_COLUMNS = [
+    "is_pm_role", "pm_requires_technical", "pm_prefers_technical", "pm_requires_eng_background",
+    "pm_requirements_stated",
+]
+LABEL_COLUMNS = [*FLAG_COLUMNS, "pm_titles", "technical_terms"]
+TECHNICAL_GROUP = "technical"
+ENG_BACKGROUND_FAMILY = "eng_background"
+#: Words an asking unit needs (besides the title) to state a requirement.
+MIN_ASK_WORDS = 4
+
+
+class LabelInputError(ValueError):
+    """Posts that cannot be labelled: the message names the file, row or column and what was expected."""
+
+
+# --------------------------------------------------------------------------- cues
+
+
+@dataclass(frozen=True)
+class LabelCues:
+    """The compiled cue patterns of :data:`CUES_FILE`, one alternation per kind (for lower-case text)."""
+
+    screen: tuple[re.Pattern[str], ...]
+    mention: re.Pattern[str]
+    hiring: re.Pattern[str]
+    hiring_after: re.Pattern[str]
+    blocker: re.Pattern[str]
+    not_role_after: re.Pattern[str]
+    not_ask: re.Pattern[str]
+    ask: re.Pattern[str]
+    other_role: re.Pattern[str]
+    all_roles: re.Pattern[str]
+    ask_heading: re.Pattern[str]
+    other_heading: re.Pattern[str]
+    mask: re.Pattern[str]
+    technical_ask: re.Pattern[str]
+    background_ask: re.Pattern[str]
+    not_background: re.Pattern[str]
+    preferred: re.Pattern[str]
+    negated: re.Pattern[str]
+    title_stop: re.Pattern[str]
+
+
+CUE_KINDS = tuple(f.name for f in __import__("dataclasses").fields(LabelCues))
+
+
+def read_cues(path: Path | str = CUES_FILE) -> LabelCues:
+    """Read and compile a cue file (``kind, pattern, note``; every kind of :class:`LabelCues` needed).
+
+    Raises
+    ------
+    ValueError
+        A row has an unknown kind, an empty pattern or a pattern that does not compile, or a
+        kind has no pattern; the message names the file, the line and the field.
+
+    Examples
+    --------
+    >>> bool(read_cues().not_ask.search("our stack is python and postgres"))
+    True
+    """
+    path = Path(path)
+    by_kind: dict[str, list[str]] = {k: [] for k in CUE_KINDS}
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames is None or not {"kind", "pattern"} <= set(reader.fieldnames):
+            raise ValueError(f"{path}: expected columns kind, pattern, note; got {reader.fieldnames}")
+        for lineno, row in enumerate(reader, start=2):
+            kind, pattern = (row.get("kind") or "").strip(), row.get("pattern") or ""
+            if kind not in by_kind:
+                raise ValueError(f"{path} line {lineno}: field 'kind' is {kind!r}; expected one of {CUE_KINDS}")
+            if not pattern.strip():
+                raise ValueError(f"{path} line {lineno}: field 'pattern' is empty")
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{path} line {lineno}: field 'pattern' is not a valid regular expression ({exc})") from exc
+            by_kind[kind].append(pattern)
+    empty = [k for k, v in by_kind.items() if not v]
+    if empty:
+        raise ValueError(f"{path}: no pattern of kind(s) {empty}")
+    compiled = {k: re.compile("|".join(f"(?:{p})" for p in v)) for k, v in by_kind.items()}
+    compiled["screen"] = tuple(re.compile(p) for p in by_kind["screen"])
+    return LabelCues(**compiled)
+
+
+@cache
+def cues() -> LabelCues:
+    """The installed cue file, compiled once."""
+    return read_cues(CUES_FILE)
+
+
+def may_hold_pm(text: str, c: LabelCues | None = None) -> bool:
+    """Whether a text can hold a PM title at all (a cheap screen run before splitting).
+
+    Examples
+    --------
+    >>> may_hold_pm("Acme | Backend Engineer | we ship weekly"), may_hold_pm("Acme | Sr. PM")
+    (False, True)
+    """
+    c = c or cues()
+    low = text.lower()
+    return any(rx.search(low) for rx in c.screen)
+
+
+def _blank(text: str, pattern: re.Pattern[str]) -> str:
+    """``text`` with every match of ``pattern`` (on its lower case) replaced by spaces (offsets kept)."""
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lower case is longer: leave the text alone
+        return text
+    out, last = [], 0
+    for m in pattern.finditer(low):
+        out.append(text[last : m.start()])
+        out.append(" " * (m.end() - m.start()))
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- units of text
+
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)[.!?](?=\s+|$)")
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+_BULLET = re.compile(r"^[ \t]*(?:[-*•·‣▪◦►▸>+–—|]+|\d{1,2}[.)]|\[\d{1,2}\])[ \t]*", re.M)
+# "--Where You Fit In--", "## Requirements", "**About us**": a decorated line is a heading
+_DECORATED = re.compile(r"^\s*(?:[-=*#_~]{2,}|#)\s*[^\W_].{0,60}?\s*[-=*#_~:]*\s*$")
+_DECORATION = re.compile(r"^[\s\-=*#_~]+|[\s\-=*#_~]+$")
+_RULE_LINE = re.compile(r"^\s*[-=_*~]{5,}\s*$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence, list item or line of a text: ``[start, end)``, its section and paragraph.
+
+    ``section`` is the kind of the heading above: ``ask`` (requirements), ``pref`` (nice to
+    have), ``other`` (about the company) or ``""`` (no heading, or a neutral one).
+    """
+
+    start: int
+    end: int
+    section: str
+    paragraph: int
+    heading: bool
+
+
+def text_units(text: str, c: LabelCues | None = None) -> list[Unit]:
+    """Cut a text into units, each with the kind of heading it sits under.
+
+    A heading is a line of at most eight words that ends with ":" or matches an ask or company
+    heading; its section runs to the next heading. A line is cut into sentences.
+
+    Examples
+    --------
+    >>> t = "About us:\\nWe build tools.\\nRequirements:\\n- SQL. Python.\\nNice to have:\\n- Go"
+    >>> [(t[u.start:u.end], u.section) for u in text_units(t)]  # doctest: +NORMALIZE_WHITESPACE
+    [('About us:', 'other'), ('We build tools.', 'other'), ('Requirements:', 'ask'),
+     ('- SQL.', 'ask'), ('Python.', 'ask'), ('Nice to have:', 'pref'), ('- Go', 'pref')]
+    """
+    c = c or cues()
+    units: list[Unit] = []
+    section, para, pos = "", 0, 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        body = line.strip()
+        if not body:
+            para += 1
+            continue
+        low = _DECORATION.sub("", body).lower()
+        if len(body.split()) <= 8 and (
+            body.endswith(":") or _DECORATED.match(body) or c.ask_heading.match(low) or c.other_heading.match(low)
+        ):
+            if c.ask_heading.match(low):
+                section = "pref" if c.preferred.search(low) else "ask"
+            elif c.other_heading.match(low):
+                section = "other"
+            else:
+                section = ""
+            units.append(Unit(start, end, section, para, True))
+            continue
+        s = start
+        for m in _SENTENCE_END.finditer(line):
+            e = start + m.end()
+            _add_unit(units, text, s, e, section, para)
+            s = e
+        _add_unit(units, text, s, end, section, para)
+    return units
+
+
+def _add_unit(units: list[Unit], text: str, s: int, e: int, section: str, para: int) -> None:
+    piece = text[s:e]
+    if piece.strip():
+        units.append(Unit(s + len(piece) - len(piece.lstrip()), e, section, para, False))
+
+
+# --------------------------------------------------------------------------- PM mentions in running text
+
+_SENT_BREAK = re.compile(r"[.!?](?=\s)|\n")
+
+
+def _sentence_bounds(low: str, a: int, b: int) -> tuple[int, int, int]:
+    """Start and end of the sentence holding ``low[a:b]``, and the start of the sentence before it
+    on the same line (the sentence's own start when there is none)."""
+    starts = [0] + [m.end() for m in _SENT_BREAK.finditer(low, 0, a)]
+    s = starts[-1]
+    prev = starts[-2] if len(starts) > 1 and low[s - 1 : s] != "\n" else s
+    m = _SENT_BREAK.search(low, b)
+    return s, (m.start() if m else len(low)), prev
+
+
+_FIELD_START = re.compile(r"\||:\s|\s[-–—]\s")
+_PUNCT = re.compile(r"[.!?;]")
+_LIST_TAIL = re.compile(r"^\s*(?:$|[-–—:|(,/→]|->|https?://|with\b|for\b|\d|\[)")
+
+
+class Mention(NamedTuple):
+    """A PM title advertised in running text; ``rest`` is the rest of its line when it opens one."""
+
+    start: int
+    end: int
+    title: str
+    rest: str
+
+
+def pm_mentions(text: str, c: LabelCues | None = None) -> list[Mention]:
+    """PM titles that a post advertises outside the roles the splitter found.
+
+    A mention of a PM title (:data:`CUES_FILE` ``mention``) counts when
+
+    - a hiring phrase comes before it in its sentence (or ends the sentence before it on the
+      same line, or follows the list it is in: "..., product managers and designers, and
+      other positions available"), and no word between the two makes the PM a colleague, a
+      customer or the poster ("work with our product managers", "tools for product
+      managers", "I'm a product manager"); a colon restarts the list; or
+    - it opens a list item or a line that goes on with a qualifier, a link or nothing
+      ("- Product Managers with analytics experience", "Product Manager(Growth) https://...").
+
+    A title followed by "team", "experience", ... is a modifier, not a role.
+
+    Examples
+    --------
+    >>> t = "We have openings in sales and product management. You will work with our product managers."
+    >>> [m.title for m in pm_mentions(t)]
+    ['product management']
+    >>> pm_mentions("Roles:\\n- Product Manager with a technical background")[0].rest
+    'with a technical background'
+    """
+    c = c or cues()
+    low = text.lower()
+    out: list[Mention] = []
+    for m in c.mention.finditer(low):
+        a, b = m.start(), m.end()
+        if c.not_role_after.match(low, b):
+            continue
+        line_start = low.rfind("\n", 0, a) + 1
+        bullet = _BULLET.match(low, line_start, a)
+        # the words before the title since the line, list item or field began
+        lead = _FIELD_START.split(low[bullet.end() if bullet else line_start : a])[-1]
+        at_title = len(lead.split()) <= 5 and not _PUNCT.search(lead) and not c.blocker.search(lead)
+        line_end = low.find("\n", b)
+        tail = low[b : line_end if line_end != -1 else len(low)]
+        rest = ""
+        if at_title and (bullet is not None or _LIST_TAIL.match(tail)):
+            # a list item, a header field or a title line: "- a Product Manager with ...",
+            # "Acme | Sr Director Product Management | ...", "C++, Product Management, QA"
+            opens = low[bullet.end() if bullet else line_start : a].strip() in ("", "a", "an")
+            rest = text[b : b + len(tail)].strip(" \t-–—:,") if opens else ""
+        else:
+            s, e, prev = _sentence_bounds(low, a, b)
+            before = low[s:a]
+            found = list(c.hiring.finditer(before))
+            cue = found[-1] if found else None
+            if cue is not None:
+                gap = before[cue.end() :]
+            elif c.hiring_after.search(low, b, e) or (prev < s and c.hiring.search(low, prev, s)):
+                gap = before
+            else:
+                continue
+            if c.blocker.search(gap.rsplit(":", 1)[-1]):
+                continue
+        title = text[a:b]
+        if classify_title(title).role_family != PM_FAMILY:
+            continue
+        out.append(Mention(a, b, title, rest))
+    return out
+
+
+# --------------------------------------------------------------------------- what the PM is asked
+
+
+@dataclass
+class _PmRole:
+    title: str
+    technical_title: bool
+    own: str  # the role's own text ("" when none)
+    shared: str  # text shared with the post's other roles ("" when none)
+
+
+@dataclass
+class _Evidence:
+    required: bool = False
+    eng_background: bool = False
+    stated: bool = False
+    terms: dict[str, str] = field(default_factory=dict)  # term -> strongest status, in order found
+
+    def add(self, term: str, status: str, background: bool) -> None:
+        old = self.terms.get(term)
+        if old is None or _STATUS_RANK[status] > _STATUS_RANK[old]:
+            self.terms[term] = status
+        if status == "required":
+            self.required = True
+            self.eng_background |= background
+
+    def merge(self, other: _Evidence) -> None:
+        self.required |= other.required
+        self.eng_background |= other.eng_background
+        self.stated |= other.stated
+        for term, st in other.terms.items():
+            old = self.terms.get(term)
+            if old is None or _STATUS_RANK[st] > _STATUS_RANK[old]:
+                self.terms[term] = st
+
+
+_STATUS_RANK = {"negated": 0, "preferred": 1, "required": 2}
+TECHNICAL_ASK_TERM = "Technical understanding"
+BACKGROUND_ASK_TERM = "Engineering background"
+
+
+def _header_fields(text: str) -> tuple[str, list[str]]:
+    """The first non-empty line and its ``|`` fields."""
+    for line in text.split("\n"):
+        if line.strip():
+            return line.strip(), [f.strip() for f in line.split("|")]
+    return "", []
+
+
+def _without_header(part: str, header: str) -> str:
+    """``part`` without a first line made of the post's header fields (the splitter puts them there)."""
+    if not part or not header:
+        return part or ""
+    first, _, rest = part.partition("\n")
+    fields = [f.strip() for f in first.split("|") if f.strip()]
+    if fields and all(f in header for f in fields):
+        return rest
+    return part
+
+
+def _address_runs(plain: list[str], low_units: list[str], units: list[Unit], c: LabelCues) -> set[int]:
+    """Units of shared text that an address to every hire covers.
+
+    A run starts at a unit that addresses every hire ("we need individuals with ...", "all
+    roles") and goes on through the units after it in its paragraph; it ends at a heading, a
+    new paragraph, or a unit about another role. A hiring sentence that lists the PM among
+    the other roles does not end it.
+    """
+    covered: set[int] = set()
+    run, para = False, None
+    for i, (u, p, low) in enumerate(zip(units, plain, low_units, strict=True)):
+        if u.paragraph != para:
+            run, para = False, u.paragraph
+        names_other = bool(c.other_role.search(low)) and not (c.hiring.search(p) and c.mention.search(p))
+        if u.heading or names_other:
+            run = bool(c.all_roles.search(p)) and not names_other
+            continue
+        if c.all_roles.search(p):
+            run = True
+        if run:
+            covered.add(i)
+    return covered
+
+
+def _admissible(
+    plain: list[str], low_units: list[str], units: list[Unit], c: LabelCues, *, shared: bool
+) -> list[bool]:
+    """Which units ask something of the PM (see the module docstring).
+
+    ``plain`` are the units' lower-cased texts; ``low_units`` the same with skill mentions
+    blanked, so that a role noun inside a skill ("ex-engineer") is not taken for another role.
+    """
+    addressed = _address_runs(plain, low_units, units, c) if shared else set()
+    return [
+        not u.heading
+        and u.section != "other"
+        and not c.not_ask.search(p)
+        and not c.other_role.search(low)
+        and (u.section in ("ask", "pref") or bool(c.ask.search(p)))
+        and (not shared or i in addressed)
+        for i, (u, p, low) in enumerate(zip(units, plain, low_units, strict=True))
+    ]
+
+
+def _read_asks(text: str, matcher, c: LabelCues, *, shared: bool, whole: bool = False) -> _Evidence:
+    """Technical terms, technical asks and background asks in the admissible units of ``text``.
+
+    With ``whole`` every unit is admissible (the skill fields of the PM's header line).
+    """
+    ev = _Evidence()
+    if not text.strip():
+        return ev
+    text = _blank(text, c.mask)
+    hits = [h for h in matcher.find(text) if matcher._group.get(h.taxonomy_id) == TECHNICAL_GROUP]
+    units = text_units(text, c)
+    starts = [h.start for h in hits]
+    low_units = []
+    for u in units:
+        chars = list(text[u.start : u.end].lower())
+        for h in hits[bisect.bisect_left(starts, u.start - 200) : bisect.bisect_left(starts, u.end)]:
+            for k in range(max(h.start, u.start), min(h.end, u.end)):
+                chars[k - u.start] = " "
+        low_units.append("".join(chars))
+    plain = [text[u.start : u.end].lower() for u in units]
+    ok = [True] * len(units) if whole else _admissible(plain, low_units, units, c, shared=shared)
+    spans = [(u.start, u.end) for u, good in zip(units, ok, strict=True) if good]
+    for (a, b), u in zip(spans, [u for u, good in zip(units, ok, strict=True) if good], strict=True):
+        if len(_WORDS.findall(text[a:b])) >= MIN_ASK_WORDS and not whole:
+            ev.stated = True
+        low = text[a:b].lower()
+        if c.negated.search(low):
+            continue
+        status = "preferred" if u.section == "pref" or c.preferred.search(low) else "required"
+        if c.technical_ask.search(low):
+            ev.add(TECHNICAL_ASK_TERM, status, False)
+        if c.background_ask.search(low):
+            ev.add(BACKGROUND_ASK_TERM, status, True)
+    span_starts = [a for a, _ in spans]
+    for h in hits:
+        if h.status == "negated":
+            continue
+        k = bisect.bisect_right(span_starts, h.start) - 1
+        if k < 0 or h.start >= spans[k][1]:
+            continue
+        background = matcher._family[h.taxonomy_id] == ENG_BACKGROUND_FAMILY and not c.not_background.search(
+            " ".join(h.surface.lower().split())
+        )
+        ev.add(h.term, h.status, background)
+        ev.stated |= whole  # a skill in the PM's header is a stated requirement (T3)
+    return ev
+
+
+_TITLE_POSITION = re.compile(r"(?:^|[|,:;(]|\s[-–—]\s|[-*•·>]\s*|\d[.)]\s*)\s*(?:an?\s+)?$")
+_ENUM_COMMA = re.compile(r",\s+(?!(?:and\s+)?\d\))")
+
+
+def _title_segments(text: str, title: str, c: LabelCues) -> list[str]:
+    """The words written with a PM title where it stands as a title (at the start of a line,
+    a header field or a list item): from the title to the first stop (a spaced dash, ":", "|",
+    a link, a place, pay, or a comma that starts the next item)."""
+    low, t = text.lower(), title.lower()
+    out = []
+    at = low.find(t)
+    while at != -1 and len(out) < 5:
+        ls = low.rfind("\n", 0, at) + 1
+        if _TITLE_POSITION.search(low, ls, at) or _TITLE_POSITION.search(low[ls:at]):
+            le = low.find("\n", at)
+            seg = low[at : le if le != -1 else len(low)]
+            cut = [m.start() for m in (c.title_stop.search(seg, len(t)), _ENUM_COMMA.search(seg, len(t))) if m]
+            cut += [k for k in (seg.find("|", len(t)), seg.find(";", len(t))) if k != -1]
+            out.append(seg[: min(cut)] if cut else seg)
+        at = low.find(t, at + len(t))
+    return out
+
+
+def _technical_title(role: _PmRole, text: str, others: list[str], c: LabelCues) -> bool:
+    """The title, or the words written with it, name a technical PM (T1)."""
+    if role.technical_title:
+        return True
+    for seg in _title_segments(text, role.title, c):
+        if len(seg.split()) > 15 or any(o and o.lower() in seg for o in others):
+            continue
+        cls = classify_title(_blank(seg, c.mask))
+        if cls.role_family == PM_FAMILY and cls.technical_pm:
+            return True
+    return False
+
+
+def _evidence(role: _PmRole, text: str, others: list[str], matcher, c: LabelCues) -> _Evidence:
+    """What a PM role's title, its own text and the asks shared with it say."""
+    header, fields = _header_fields(text)
+    ev = _Evidence(required=_technical_title(role, text, others, c))
+    ev.merge(_read_asks(_without_header(role.own, header), matcher, c, shared=False))
+    ev.merge(_read_asks(_without_header(role.shared, header), matcher, c, shared=True))
+    # "Data Product Manager | SQL, Python": skill fields right after a header field that is
+    # the PM's title alone
+    for k, f in enumerate(fields):
+        # "Acme: Data PM" is the title field too
+        if role.title and _blank(f, c.mask).rsplit(": ", 1)[-1].strip(" -:,.").lower() == role.title.strip().lower():
+            ev.merge(_read_asks(" | ".join(fields[k + 1 :]), matcher, c, shared=False, whole=True))
+            break
+    return ev
+
+
+_BARE_PM = re.compile(r"\bpms?\b", re.I)
+
+
+def _from_sentence(text: str, title: str, own: str) -> str:
+    """A role named in a sentence owns text from that sentence's line on, not the text before it
+    ("... we need Python. We are also hiring a Director of Product.")."""
+    if not own:
+        return own
+    at = own.lower().find(title.lower())
+    if at < 0:
+        return own
+    return own[own.rfind("\n", 0, at) + 1 :]
+
+
+def _layout_own(text: str, title: str, others: list[str], c: LabelCues) -> str:
+    """Text a PM role owns by the post's layout when the splitter gave it none.
+
+    - a title line that ends with ":" owns the list under it ("... a Dev / PM hybrid:" then
+      bullets), up to a blank line after the list;
+    - a header title, when the header names no other role, owns the lines below it up to the
+      first line that names another role or a rule line ("-----"): posts that paste several
+      ads one after the other.
+    """
+    lines = text.split("\n")
+    low_t = title.lower()
+    header_i = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    for i, ln in enumerate(lines):
+        low = ln.lower()
+        if low_t not in low:
+            continue
+        if ln.rstrip().endswith(":"):
+            taken: list[str] = []
+            for nxt in lines[i + 1 :]:
+                if not nxt.strip():
+                    if taken:
+                        break
+                    continue
+                if any(o and o.lower() in nxt.lower() for o in others):
+                    break
+                taken.append(nxt)
+            return "\n".join(taken)
+        if i == header_i and not any(o and o.lower() in low for o in others):
+            taken = []
+            for nxt in lines[i + 1 :]:
+                if _RULE_LINE.match(nxt) or any(o and o.lower() in nxt.lower() for o in others):
+                    break
+                taken.append(nxt)
+            return "\n".join(taken)
+        return ""
+    return ""
+
+
+def _label_one(text: str, roles: list[tuple], reason: str | None, matcher, c: LabelCues) -> dict:
+    """The label columns of one post from its split roles (``title, family, technical, own, shared,
+    found_in``)."""
+    pm = [
+        _PmRole(t, tech, _from_sentence(text, t, own) if found == "sentence" else own, shared)
+        for t, fam, tech, own, shared, found in roles
+        if fam == PM_FAMILY
+    ]
+    if pm:
+        # R5: a bare "PM" is settled as product by a PM title for the same hires in the post
+        pm += [
+            _PmRole(t, classify_title(t, context="product").technical_pm, own, shared)
+            for t, fam, tech, own, shared, _found in roles
+            if fam != PM_FAMILY and _BARE_PM.search(t) and classify_title(t, context="product").role_family == PM_FAMILY
+        ]
+    elif reason != "not_a_job_offer":
+        for mention in pm_mentions(text, c):
+            # found outside the splitter's roles: its own text is the rest of its line, and the
+            # whole post is shared with the others
+            pm.append(_PmRole(mention.title, classify_title(mention.title).technical_pm, mention.rest, text))
+    if not pm:
+        return {"is_pm_role": 0}
+    pm_titles = {r.title for r in pm}
+    others = [t for t, *_ in roles if t not in pm_titles]
+    for role in pm:
+        if not role.own.strip() and others:
+            role.own = _layout_own(text, role.title, others, c)
+    ev = _Evidence()
+    for role in pm:
+        ev.merge(_evidence(role, text, others, matcher, c))
+    titles = list(dict.fromkeys(r.title for r in pm))
+    return {
+        "is_pm_role": 1,
+        "pm_requires_technical": int(ev.required),
+        "pm_prefers_technical": int(any(st == "preferred" for st in ev.terms.values())),
+        "pm_requires_eng_background": int(ev.eng_background),
+        "pm_requirements_stated": int(ev.stated),
+        "pm_titles": ";".join(titles),
+        "technical_terms": ";".join(t if st == "required" else f"{t} (preferred)" for t, st in ev.terms.items()) or None,
+    }
+
+
+# --------------------------------------------------------------------------- many posts
+
+
+def label_posts(
+    posts: pd.DataFrame,
+    *,
+    id_col: str = "id",
+    text_col: str = "text",
+    matcher=None,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Label every post: is it hiring a PM, and what does the PM role ask for.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        One row per post with an id column and a plain-text column; other columns are passed
+        through. Not modified.
+    id_col, text_col : str
+        Names of the id and text columns.
+    matcher : SkillMatcher, optional
+        Defaults to :meth:`trendlab.clean.skills.SkillMatcher.from_taxonomy`.
+    progress : bool, optional
+        Show a progress bar (default: only on a terminal).
+
+    Returns
+    -------
+    DataFrame
+        The input columns, then :data:`LABEL_COLUMNS`: the five flags as nullable integers
+        (``Int8``; missing when ``is_pm_role`` is 0), ``pm_titles`` and ``technical_terms`` as
+        strings. Same rows, same order. ``attrs`` records ``taxonomy_version``.
+
+    Raises
+    ------
+    LabelInputError
+        A column is missing, an id is missing or repeated, or a text is not a string.
+
+    Examples
+    --------
+    >>> posts = pd.DataFrame({"id": [7], "text": ["Acme | Senior PM, Platform | NYC\\nProduct team of 4."]})
+    >>> label_posts(posts)[["is_pm_role", "pm_requires_technical", "pm_titles"]].values.tolist()
+    [[1, 1, 'Senior PM, Platform']]
+    """
+    from tqdm.auto import tqdm
+
+    from trendlab.clean.skills import SkillMatcher
+
+    missing = [col for col in (id_col, text_col) if col not in posts.columns]
+    if missing:
+        raise LabelInputError(
+            f"posts lack column(s) {missing}; expected {id_col!r} and {text_col!r}, found {list(posts.columns)}"
+        )
+    ids = posts[id_col]
+    if ids.isna().any():
+        raise LabelInputError(f"column {id_col!r}: missing id in row(s) {_rows(ids.isna())}")
+    dup = ids.astype(str).duplicated(keep=False)
+    if dup.any():
+        raise LabelInputError(f"column {id_col!r}: ids repeat in row(s) {_rows(dup)}; one row per post expected")
+    raw = posts[text_col]
+    bad = raw.notna() & ~raw.map(lambda v: isinstance(v, str))
+    if bad.any():
+        raise LabelInputError(f"column {text_col!r}: expected text, found another type in row(s) {_rows(bad)}")
+    texts = [t if isinstance(t, str) else "" for t in raw.tolist()]
+
+    c = cues()
+    m = matcher or SkillMatcher.from_taxonomy()
+    cand = [i for i, t in enumerate(texts) if t.strip() and may_hold_pm(t, c)]
+    frame = pd.DataFrame(
+        {
+            "source": "input",
+            "posting_id": [str(i) for i in cand],
+            "month": "",
+            "text": [texts[i] for i in cand],
+            "company": [company_of(texts[i]) for i in cand],
+        }
+    )
+    split = split_roles(frame, fuzzy=False)
+    by_post: dict[str, list[tuple]] = {}
+    r = split.roles
+    for pid, t, fam, tech, own, shared, found in zip(
+        r["posting_id"], r["role_title"], r["role_family"], r["technical_pm"],
+        r["requirements_text"], r["shared_text"], r["found_in"], strict=True,
+    ):
+        by_post.setdefault(pid, []).append(
+            (t, fam, bool(tech) if tech is not pd.NA else False,
+             own if isinstance(own, str) else "", shared if isinstance(shared, str) else "", found)
+        )
+    reasons = dict(zip(split.unsplit["posting_id"], split.unsplit["reason"], strict=True))
+
+    labels: list[dict] = [{"is_pm_role": 0} for _ in texts]
+    for i in tqdm(cand, desc="label posts", unit="post", disable=(not progress) if progress is not None else None):
+        pid = str(i)
+        labels[i] = _label_one(texts[i], by_post.get(pid, []), reasons.get(pid), m, c)
+
+    out = posts.copy()
+    for col in FLAG_COLUMNS:
+        out[col] = pd.array([lab.get(col) for lab in labels], dtype="Int8")
+    for col in ("pm_titles", "technical_terms"):
+        out[col] = pd.array([lab.get(col) for lab in labels], dtype="string")
+    out.attrs["taxonomy_version"] = m.version
+    return out
+
+
+def _rows(mask: pd.Series) -> str:
+    """Row numbers (1 = first data row) where ``mask`` holds, the first few."""
+    pos = [int(k) + 1 for k in mask.to_numpy().nonzero()[0][:5]]
+    more = int(mask.sum()) - len(pos)
+    return ", ".join(map(str, pos)) + (f" and {more} more" if more > 0 else "")
+
+
+# --------------------------------------------------------------------------- files
+
+
+def read_posts_csv(path: Path | str, *, id_col: str = "id", text_col: str = "text") -> pd.DataFrame:
+    """Read a CSV of posts for :func:`label_posts`: UTF-8 (a byte-order mark is fine), a header line.
+
+    Every column is read as text; an empty cell stays an empty string.
+
+    Raises
+    ------
+    LabelInputError
+        The file is missing, empty, not UTF-8 (the message gives the line and byte offset),
+        not CSV, has no post, lacks ``id_col`` or ``text_col``, or has a missing or repeated id
+        (the message gives the data rows, 1 = the first row after the header).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as fh:
+    ...     _ = fh.write("id,text,source\\n1,Acme | PM,hn\\n")
+    >>> read_posts_csv(fh.name).columns.tolist()
+    ['id', 'text', 'source']
+    >>> os.remove(fh.name)
+    """
+    import io
+
+    path = Path(path)
+    if not path.is_file():
+        raise LabelInputError(f"{path}: no such file")
+    data = path.read_bytes()
+    if not data.strip():
+        raise LabelInputError(f"{path}: the file is empty; expected a CSV file with a header line {id_col},{text_col}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise LabelInputError(
+            f"{path}: line {line} (byte {exc.start}) is not UTF-8 ({exc.reason}); expected UTF-8 text, "
+            "re-save the file as UTF-8"
+        ) from None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise LabelInputError(f"{path}: not a readable CSV file ({exc})") from None
+    missing = [col for col in (id_col, text_col) if col not in frame.columns]
+    if missing:
+        raise LabelInputError(
+            f"{path}: column(s) {missing} missing; expected a header with {id_col!r} and {text_col!r}, "
+            f"found {list(frame.columns)}"
+        )
+    if frame.empty:
+        raise LabelInputError(f"{path}: no posts after the header line")
+    blank = frame[id_col].str.strip().eq("")
+    if blank.any():
+        raise LabelInputError(f"{path}: column {id_col!r} is empty in data row(s) {_rows(blank)}")
+    dup = frame[id_col].duplicated(keep=False)
+    if dup.any():
+        raise LabelInputError(
+            f"{path}: column {id_col!r} repeats ids in data row(s) {_rows(dup)}; one row per post expected"
+        )
+    return frame
+
+
+def label_file(
+    in_path: Path | str,
+    out_path: Path | str,
+    *,
+    id_col: str = "id",
+    text_col: str = "text",
+    keep_text: bool = False,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Label the posts of a CSV file and write the labels as CSV (UTF-8), one row per post.
+
+    The output holds the input columns (without ``text_col`` unless ``keep_text``), then
+    :data:`LABEL_COLUMNS`; a PM column is empty when ``is_pm_role`` is 0. The file is written
+    whole or not at all. Returns the labelled frame.
+
+    Raises
+    ------
+    LabelInputError
+        See :func:`read_posts_csv`.
+    """
+    posts = read_posts_csv(in_path, id_col=id_col, text_col=text_col)
+    out = label_posts(posts, id_col=id_col, text_col=text_col, progress=progress)
+    if not keep_text:
+        out = out.drop(columns=[text_col])
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_path.with_name(out_path.name + ".tmp")
+    out.to_csv(tmp, index=False, encoding="utf-8")
+    tmp.replace(out_path)
+    return out
