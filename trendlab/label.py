@@ -280,7 +280,9 @@ def _sentence_bounds(low: str, a: int, b: int) -> tuple[int, int, int]:
     return s, (m.start() if m else len(low)), prev
 
 
-_FIELD_START = re.compile(r"\||:\s|\s[-–—]\s")
+_FIELD_START = re.compile(r"\||:\s|\s[-–—/]\s")
+# a short capitalised qualifier after a title ends its line: "Product Manager Machine Learning:"
+_QUALIFIER_TAIL = re.compile(r"(?:\s+(?:[A-Z0-9][\w+#&/.-]*|of|for|and|&|the|\([^()]*\)))(?:\s+(?:[A-Z0-9][\w+#&/.-]*|of|for|and|&|the|\([^()]*\))){0,3}\s*:?\s*$")
 _PUNCT = re.compile(r"[.!?;]")
 _LIST_TAIL = re.compile(r"^\s*(?:$|[-–—:|(,/→]|->|https?://|with\b|for\b|\d|\[)")
 
@@ -332,7 +334,7 @@ def pm_mentions(text: str, c: LabelCues | None = None) -> list[Mention]:
         line_end = low.find("\n", b)
         tail = low[b : line_end if line_end != -1 else len(low)]
         rest = ""
-        if at_title and (bullet is not None or _LIST_TAIL.match(tail)):
+        if at_title and (bullet is not None or _LIST_TAIL.match(tail) or _QUALIFIER_TAIL.match(text, b, b + len(tail))):
             # a list item, a header field or a title line: "- a Product Manager with ...",
             # "Acme | Sr Director Product Management | ...", "C++, Product Management, QA"
             opens = low[bullet.end() if bullet else line_start : a].strip() in ("", "a", "an")
@@ -366,6 +368,7 @@ class _PmRole:
     technical_title: bool
     own: str  # the role's own text ("" when none)
     shared: str  # text shared with the post's other roles ("" when none)
+    found_by_split: bool = True  # False: found in running text by pm_mentions
 
 
 @dataclass
@@ -442,7 +445,7 @@ def _address_runs(plain: list[str], low_units: list[str], units: list[Unit], c: 
 
 
 def _admissible(
-    plain: list[str], low_units: list[str], units: list[Unit], c: LabelCues, *, shared: bool
+    plain: list[str], low_units: list[str], units: list[Unit], c: LabelCues, *, shared: bool, section: bool = False
 ) -> list[bool]:
     """Which units ask something of the PM (see the module docstring).
 
@@ -455,16 +458,20 @@ def _admissible(
         and u.section != "other"
         and not c.not_ask.search(p)
         and not c.other_role.search(low)
-        and (u.section in ("ask", "pref") or bool(c.ask.search(p)))
+        and (section or u.section in ("ask", "pref") or bool(c.ask.search(p)))
         and (not shared or i in addressed)
         for i, (u, p, low) in enumerate(zip(units, plain, low_units, strict=True))
     ]
 
 
-def _read_asks(text: str, matcher, c: LabelCues, *, shared: bool, whole: bool = False) -> _Evidence:
+def _read_asks(
+    text: str, matcher, c: LabelCues, *, shared: bool, whole: bool = False, section: bool = False
+) -> _Evidence:
     """Technical terms, technical asks and background asks in the admissible units of ``text``.
 
-    With ``whole`` every unit is admissible (the skill fields of the PM's header line).
+    With ``whole`` every unit is admissible (the skill fields of the PM's header line). With
+    ``section`` (the PM's own section of a post with several roles) a unit need not ask: a duty
+    written as a bare verb ("Lead technical conversations with ...") is the role's.
     """
     ev = _Evidence()
     if not text.strip():
@@ -481,19 +488,25 @@ def _read_asks(text: str, matcher, c: LabelCues, *, shared: bool, whole: bool = 
                 chars[k - u.start] = " "
         low_units.append("".join(chars))
     plain = [text[u.start : u.end].lower() for u in units]
-    ok = [True] * len(units) if whole else _admissible(plain, low_units, units, c, shared=shared)
+    ok = [True] * len(units) if whole else _admissible(plain, low_units, units, c, shared=shared, section=section)
     spans = [(u.start, u.end) for u, good in zip(units, ok, strict=True) if good]
     for (a, b), u in zip(spans, [u for u, good in zip(units, ok, strict=True) if good], strict=True):
         if len(_WORDS.findall(text[a:b])) >= MIN_ASK_WORDS and not whole:
             ev.stated = True
         low = text[a:b].lower()
-        if c.negated.search(low):
-            continue
-        status = "preferred" if u.section == "pref" or c.preferred.search(low) else "required"
-        if c.technical_ask.search(low):
-            ev.add(TECHNICAL_ASK_TERM, status, False)
-        if c.background_ask.search(low):
-            ev.add(BACKGROUND_ASK_TERM, status, True)
+        for pattern, term, background in (
+            (c.technical_ask, TECHNICAL_ASK_TERM, False),
+            (c.background_ask, BACKGROUND_ASK_TERM, True),
+        ):
+            for m in pattern.finditer(low):
+                # the cues of the clause that holds the ask ("X is not required, but Y is a must")
+                clause, after = _clause(low, m.start())
+                if c.negated.search(clause):
+                    continue
+                # "... would help, but it's not required": the ask is a preference
+                soft = bool(c.negated.search(after)) and not c.negated.search(clause)
+                status = "preferred" if u.section == "pref" or soft or c.preferred.search(clause) else "required"
+                ev.add(term, status, background)
     span_starts = [a for a, _ in spans]
     for h in hits:
         if h.status == "negated":
@@ -513,6 +526,17 @@ _TITLE_POSITION = re.compile(r"(?:^|[|,:;(]|\s[-–—]\s|[-*•·>]\s*|\d[.)]\s
 _ENUM_COMMA = re.compile(r",\s+(?!(?:and\s+)?\d\))")
 
 
+_CONTRAST = re.compile(r",?\s+(?:but|however|although|though|whereas)\s+|;\s*")
+
+
+def _clause(low: str, pos: int) -> tuple[str, str]:
+    """The clause of ``low`` that holds ``pos`` (cut at "but", "however", ";") and the next one."""
+    cuts = [0] + [m.end() for m in _CONTRAST.finditer(low)] + [len(low)]
+    k = min(bisect.bisect_right(cuts, pos) - 1, len(cuts) - 2)
+    nxt = low[cuts[k + 1] : cuts[k + 2]] if k + 2 < len(cuts) else ""
+    return low[cuts[k] : cuts[k + 1]], nxt
+
+
 def _title_segments(text: str, title: str, c: LabelCues) -> list[str]:
     """The words written with a PM title where it stands as a title (at the start of a line,
     a header field or a list item): from the title to the first stop (a spaced dash, ":", "|",
@@ -528,6 +552,10 @@ def _title_segments(text: str, title: str, c: LabelCues) -> list[str]:
             cut = [m.start() for m in (c.title_stop.search(seg, len(t)), _ENUM_COMMA.search(seg, len(t))) if m]
             cut += [k for k in (seg.find("|", len(t)), seg.find(";", len(t))) if k != -1]
             out.append(seg[: min(cut)] if cut else seg)
+            # "Product Manager: Growth / Dev Experience https://...": a short label after a colon
+            colon = re.match(r"\s*:\s+([^:|;\n]*?)\s*(?:https?://|$)", seg[len(t) :])
+            if colon and 0 < len(colon.group(1).split()) <= 5:
+                out.append(f"{t} {colon.group(1)}")
         at = low.find(t, at + len(t))
     return out
 
@@ -549,7 +577,9 @@ def _evidence(role: _PmRole, text: str, others: list[str], matcher, c: LabelCues
     """What a PM role's title, its own text and the asks shared with it say."""
     header, fields = _header_fields(text)
     ev = _Evidence(required=_technical_title(role, text, others, c))
-    ev.merge(_read_asks(_without_header(role.own, header), matcher, c, shared=False))
+    ev.merge(
+        _read_asks(_without_header(role.own, header), matcher, c, shared=False, section=bool(others) and role.found_by_split)
+    )
     ev.merge(_read_asks(_without_header(role.shared, header), matcher, c, shared=True))
     # "Data Product Manager | SQL, Python": skill fields right after a header field that is
     # the PM's title alone
@@ -564,11 +594,24 @@ def _evidence(role: _PmRole, text: str, others: list[str], matcher, c: LabelCues
 _BARE_PM = re.compile(r"\bpms?\b", re.I)
 
 
+_QUALIFIED_BY = re.compile(r"\s*(?:,\s*)?(?:with|who|that|having)\b[^.!?\n]*", re.IGNORECASE)
+
+
+def _title_tail(text: str, title: str) -> str:
+    """The clause that qualifies a title in its sentence: "Product Managers with a tech background"."""
+    at = text.lower().find(title.lower())
+    if at < 0:
+        return ""
+    m = _QUALIFIED_BY.match(text, at + len(title))
+    return m.group(0).strip(" ,") if m else ""
+
+
 def _from_sentence(text: str, title: str, own: str) -> str:
     """A role named in a sentence owns text from that sentence's line on, not the text before it
-    ("... we need Python. We are also hiring a Director of Product.")."""
+    ("... we need Python. We are also hiring a Director of Product."), and the clause that
+    qualifies it in its sentence ("... Product Managers with a tech background")."""
     if not own:
-        return own
+        return _title_tail(text, title)
     at = own.lower().find(title.lower())
     if at < 0:
         return own
@@ -628,17 +671,23 @@ def _label_one(text: str, roles: list[tuple], reason: str | None, matcher, c: La
             for t, fam, tech, own, shared, _found in roles
             if fam != PM_FAMILY and _BARE_PM.search(t) and classify_title(t, context="product").role_family == PM_FAMILY
         ]
-    elif reason != "not_a_job_offer":
+    if reason != "not_a_job_offer":
+        known = {r.title.lower() for r in pm}
         for mention in pm_mentions(text, c):
             # found outside the splitter's roles: its own text is the rest of its line, and the
             # whole post is shared with the others
-            pm.append(_PmRole(mention.title, classify_title(mention.title).technical_pm, mention.rest, text))
+            if mention.title.lower() not in known and not any(mention.title.lower() in k for k in known):
+                known.add(mention.title.lower())
+                pm.append(_PmRole(mention.title, classify_title(mention.title).technical_pm, mention.rest, text, False))
     if not pm:
         return {"is_pm_role": 0}
     pm_titles = {r.title for r in pm}
     others = [t for t, *_ in roles if t not in pm_titles]
     for role in pm:
-        if not role.own.strip() and others:
+        if role.found_by_split and not others:
+            # every role the splitter found is a PM role: the text they share is the PM's own
+            role.own, role.shared = "\n".join(x for x in (role.own, role.shared) if x.strip()), ""
+        elif not role.own.strip() and others:
             role.own = _layout_own(text, role.title, others, c)
     ev = _Evidence()
     for role in pm:

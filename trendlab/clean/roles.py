@@ -213,6 +213,9 @@ _AT = re.compile(r"\s+at\s+", re.IGNORECASE)
 _WORDY = re.compile(r"[^\W\d_]{2}")  # a line with a word in it (not "----")
 _HEADER_PIPE = re.compile(r"\s*\|\s*")
 _HEADER_DASH = re.compile(r"\s+(?:-{1,2}|–|—|·|•)\s+|\s*;\s+")
+_ALSO_HIRING = re.compile(
+    r"^\W*(?:(?:we(?:'re|’re| are)|we\s+are|now)\s+)?also\s+(?:hiring|seeking|looking\s+for|recruiting)\b", re.IGNORECASE
+)
 _HIRING_PREFIX = re.compile(
     r"^\W*(?:(?:we(?:'re|’re| are)|now|currently|also|is|are)\s+)*(?:hiring|seeking|looking for|recruiting)(?:\s+for)?\s*:?\s*",
     re.IGNORECASE,
@@ -596,6 +599,10 @@ def _split_post(text: str, company: str | None) -> tuple[list[_Role], str | None
             titles = title_items(lead, strict=True)
             if not titles and _AT.search(lead):  # "Full Stack Developer at Acme"
                 titles = title_items(_AT.split(lead, maxsplit=1)[0], strict=True)
+            if titles and _ALSO_HIRING.match(lead):
+                # "(Also hiring for PMs, Designers)": an aside that names roles, owning no text
+                mentions.extend((i, t) for t in titles)
+                continue
         if not titles and line.count("|") >= 2 and len(line) < 300:
             # a second header line: "Seattle | Acme | Sr. Engineering Manager | Onsite"
             found = [t for f in _split_top(line, _HEADER_PIPE) for t in title_items(f, strict=False, allow_area=True) or []]

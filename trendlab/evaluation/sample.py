@@ -21,7 +21,11 @@ Three strata, each allocated equally across the calendar years of the corpus
 ``pm-header``
     posts whose first line matches :data:`PM_PATTERN` and whose text matches
     :data:`REQUIREMENTS_PATTERN`: mostly posts that advertise a PM role in their header and
-    state what it asks, the posts on which a technical ask is decided.
+    state what it asks, the posts on which a technical ask is decided;
+``pm-title-line``
+    posts with a line after the first that opens with a PM title (:data:`PM_LINE_PATTERN`)
+    and whose text matches :data:`REQUIREMENTS_PATTERN`: PM roles with a section of their own
+    in a post that lists several roles.
 
 Strata are drawn in that order, and a post already drawn is never drawn again. Within a
 year and stratum the posts are sorted by ``posting_id`` and shuffled by a generator seeded
@@ -78,7 +82,15 @@ REQUIREMENTS_PATTERN = re.compile(
 )
 """Words that state requirements: with :data:`PM_PATTERN`, the ``pm-requirements`` stratum."""
 
-STRATA: tuple[str, ...] = ("random", "pm-candidate", "hard-negative", "pm-requirements", "pm-header")
+PM_LINE_PATTERN = re.compile(
+    r"(?im)^[\W\d]*(?:(?:senior|sr\.?|lead|principal|staff|group|associate|technical|junior)\s+)*"
+    r"(?:product\s+(?:manager|owner|lead)|head\s+of\s+product|director\s+of\s+product|vp,?\s+(?:of\s+)?product)"
+)
+"""A line that opens with a PM title: with :data:`REQUIREMENTS_PATTERN`, the ``pm-title-line`` stratum."""
+
+STRATA: tuple[str, ...] = (
+    "random", "pm-candidate", "hard-negative", "pm-requirements", "pm-header", "pm-title-line",
+)
 """Stratum names, in the order they are drawn."""
 
 N_RANDOM = 8
@@ -89,6 +101,8 @@ N_REQUIREMENTS = 8
 """Posts per year in the ``pm-requirements`` stratum, added later (8 years: 64)."""
 N_HEADER = 8
 """Posts per year in the ``pm-header`` stratum, added with it (8 years: 64)."""
+N_TITLE_LINE = 8
+"""Posts per year in the ``pm-title-line`` stratum, added last (8 years: 64)."""
 
 SAMPLE_COLUMNS = ["posting_id", "month", "stratum"]
 
@@ -113,6 +127,7 @@ def draw_sample(
     n_hard: int = N_HARD,
     n_requirements: int = N_REQUIREMENTS,
     n_header: int = N_HEADER,
+    n_title_line: int = N_TITLE_LINE,
     years: tuple[int, ...] | None = None,
 ) -> pd.DataFrame:
     """Draw the stratified development sample from a postings table.
@@ -124,9 +139,9 @@ def draw_sample(
         ``posting_id`` must be unique.
     seed : int
         Seed of the draw; the committed set uses :data:`SEED`.
-    n_random, n_candidates, n_hard, n_requirements, n_header : int
+    n_random, n_candidates, n_hard, n_requirements, n_header, n_title_line : int
         Posts per year in the ``random``, ``pm-candidate``, ``hard-negative``,
-        ``pm-requirements`` and ``pm-header`` strata. A year with fewer eligible posts gives
+        ``pm-requirements``, ``pm-header`` and ``pm-title-line`` strata. A year with fewer eligible posts gives
         all it has. Strata are drawn in that order, so a later stratum never changes what an
         earlier one holds.
     years : tuple of int, optional
@@ -150,9 +165,10 @@ def draw_sample(
     >>> draw_sample(posts, n_random=0, n_candidates=5, n_hard=5)["posting_id"].tolist()
     ['x']
     >>> posts.loc[1, "text"] = "Zeta | Product Manager | 3 years of experience with SQL"
-    >>> draw_sample(posts, n_random=0, n_candidates=0, n_hard=0, n_header=0)[["posting_id", "stratum"]].values.tolist()
+    >>> only = dict(n_random=0, n_candidates=0, n_hard=0, n_requirements=0, n_header=0, n_title_line=0)
+    >>> draw_sample(posts, **(only | {"n_requirements": 1}))[["posting_id", "stratum"]].values.tolist()
     [['y', 'pm-requirements']]
-    >>> draw_sample(posts, n_random=0, n_candidates=0, n_hard=0, n_requirements=0)[["posting_id", "stratum"]].values.tolist()
+    >>> draw_sample(posts, **(only | {"n_header": 1}))[["posting_id", "stratum"]].values.tolist()
     [['y', 'pm-header']]
     """
     missing = {"posting_id", "month", "text"} - set(postings.columns)
@@ -183,6 +199,8 @@ def draw_sample(
     frame["is_requirements"] = frame["is_candidate"] & states
     first_line = text.str.strip().str.split("\n", n=1).str[0]
     frame["is_header"] = states & first_line.map(lambda t: PM_PATTERN.search(t) is not None)
+    later_lines = text.str.strip().str.split("\n", n=1).str[1].fillna("")
+    frame["is_title_line"] = states & later_lines.map(lambda t: PM_LINE_PATTERN.search(t) is not None)
 
     eligible = {
         "random": pd.Series(True, index=frame.index),
@@ -190,6 +208,7 @@ def draw_sample(
         "hard-negative": frame["is_hard"],
         "pm-requirements": frame["is_requirements"],
         "pm-header": frame["is_header"],
+        "pm-title-line": frame["is_title_line"],
     }
     size = {
         "random": n_random,
@@ -197,6 +216,7 @@ def draw_sample(
         "hard-negative": n_hard,
         "pm-requirements": n_requirements,
         "pm-header": n_header,
+        "pm-title-line": n_title_line,
     }
     drawn: list[pd.DataFrame] = []
     taken: set[str] = set()
