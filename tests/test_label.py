@@ -401,3 +401,52 @@ def test_screen_loses_no_pm_role_on_the_corpus(tmp_path, monkeypatch):
     assert not roles["role_family"].eq("product_management").any()
     assert len(rejected) > 3000  # the screen skips most posts (about nine in ten)
     assert cues() is cues()
+
+
+# --------------------------------------------------------------------------- rules added while measuring
+
+
+def test_sentence_role_owns_the_clause_that_qualifies_it():
+    r = one("Acme - Berlin\nLooking for Ruby developers and Product Managers with a tech background.")
+    assert r["is_pm_role"] == 1 and r["pm_requires_eng_background"] == 1
+
+
+def test_an_aside_that_names_roles_owns_no_text():
+    text = (
+        "Acme | VP Engineering | SF\n(Also hiring for PMs, Frontend Engineers)\n\n"
+        "The ideal candidate has built backend infrastructure and data pipelines.\n\n"
+        "Product Manager: https://acme.example/pm"
+    )
+    assert roles_of(text).set_index("role_title").loc["PMs", "found_in"] == "sentence"
+    r = one(text)
+    assert r["is_pm_role"] == 1 and r["pm_requires_technical"] == 0
+
+
+def test_negation_and_softeners_work_per_clause():
+    base = "Acme | Engineers, Product Managers | NYC\n\nWe need individuals with drive. "
+    r = one(base + "Finance knowledge is not required, but a strong engineering mindset is a must.")
+    assert r["pm_requires_technical"] == 1  # the negation belongs to the other clause
+    r = one("Acme | Product Owner | NYC\nSome technical knowledge would help, but it is not required.")
+    assert (r["pm_requires_technical"], r["pm_prefers_technical"]) == (0, 1)
+    r = one("Acme | Product Manager | NYC\nYou have worked with SQL; machine learning wouldn't hurt.")
+    assert r["technical_terms"] == "SQL;Machine learning (preferred)"
+
+
+def test_other_roles_as_objects_do_not_veto_the_pms_ask():
+    r = one("Acme | Sr. Product Manager | NYC\nWe need a highly technical PM who writes specs that engineers want to read.")
+    assert r["pm_requires_technical"] == 1
+    r = one("Acme | Product Manager | NYC\nWe are looking for engineers who know Kafka. You love customers.")
+    assert r["pm_requires_technical"] == 0
+
+
+def test_a_role_found_in_running_text_does_not_take_the_whole_post():
+    text = (
+        "Acme\nKeywords for search: C++, Swift, Java, Product Manager, React\n\n"
+        "Ops Engineer - Linux, AWS background\n"
+    )
+    r = one(text)
+    assert r["is_pm_role"] == 1 and r["pm_requires_technical"] == 0
+
+
+def test_pm_title_followed_by_a_modifier_is_no_role():
+    assert one("Acme | Product Designer | NYC\nYou have 4+ years of product management experience.")["is_pm_role"] == 0

@@ -110,6 +110,7 @@ class LabelCues:
     background_ask: re.Pattern[str]
     not_background: re.Pattern[str]
     preferred: re.Pattern[str]
+    required: re.Pattern[str]
     negated: re.Pattern[str]
     title_stop: re.Pattern[str]
 
@@ -433,7 +434,7 @@ def _address_runs(plain: list[str], low_units: list[str], units: list[Unit], c: 
     for i, (u, p, low) in enumerate(zip(units, plain, low_units, strict=True)):
         if u.paragraph != para:
             run, para = False, u.paragraph
-        names_other = bool(c.other_role.search(low)) and not (c.hiring.search(p) and c.mention.search(p))
+        names_other = _about_other_role(low, c) and not (c.hiring.search(p) and c.mention.search(p))
         if u.heading or names_other:
             run = bool(c.all_roles.search(p)) and not names_other
             continue
@@ -442,6 +443,20 @@ def _address_runs(plain: list[str], low_units: list[str], units: list[Unit], c: 
         if run:
             covered.add(i)
     return covered
+
+
+_AS_OBJECT = re.compile(r"\b(?:with|to|alongside|and|by|from|among|between|that|which|whom|help|helps|enable|enables|empower|support|supports|like)\b")
+
+
+def _about_other_role(low: str, c: LabelCues) -> bool:
+    """A unit asks something of another role: it names one that is not merely the object of the
+    PM's work ("we need engineers who ...", "our engineers love Rust"; but "write specs that
+    engineers want to read", "work with engineers")."""
+    for m in c.other_role.finditer(low):
+        before = low[max(0, m.start() - 40) : m.start()].split()[-4:]
+        if not _AS_OBJECT.search(" ".join(before)):
+            return True
+    return False
 
 
 def _admissible(
@@ -457,7 +472,7 @@ def _admissible(
         not u.heading
         and u.section != "other"
         and not c.not_ask.search(p)
-        and not c.other_role.search(low)
+        and not _about_other_role(low, c)
         and (section or u.section in ("ask", "pref") or bool(c.ask.search(p)))
         and (not shared or i in addressed)
         for i, (u, p, low) in enumerate(zip(units, plain, low_units, strict=True))
@@ -517,7 +532,15 @@ def _read_asks(
         background = matcher._family[h.taxonomy_id] == ENG_BACKGROUND_FAMILY and not c.not_background.search(
             " ".join(h.surface.lower().split())
         )
-        ev.add(h.term, h.status, background)
+        status = h.status
+        if status == "required" and not whole:
+            # softeners the skill cues do not know ("... wouldn't hurt"), unless the clause
+            # also says the skill is required
+            a, b = spans[k]
+            clause, _ = _clause(text[a:b].lower(), h.start - a)
+            if c.preferred.search(clause) and not c.required.search(clause):
+                status = "preferred"
+        ev.add(h.term, status, background)
         ev.stated |= whole  # a skill in the PM's header is a stated requirement (T3)
     return ev
 
