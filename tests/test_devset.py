@@ -87,6 +87,8 @@ def test_every_label_has_both_values(devset):
 
 def test_strata_and_sizes_match_the_sampler(devset):
     assert set(devset["stratum"]) == set(smp.STRATA)
+    assert set(smp.FRESH_STRATA) < set(smp.STRATA)
+    assert list(smp.STRATA[-len(smp.FRESH_STRATA) :]) == list(smp.FRESH_STRATA)  # drawn last
     per_year = devset.groupby([devset["month"].str[:4], "stratum"]).size().unstack()
     assert (per_year["random"] == smp.N_RANDOM).all()
     assert (per_year["pm-candidate"] == smp.N_CANDIDATES).all()
@@ -194,8 +196,9 @@ def test_deterministic_and_independent_of_row_order():
 
 def test_raising_n_only_appends():
     posts = _posts()
-    small = smp.draw_sample(posts, n_random=2, n_candidates=1, n_hard=1, seed=5)
-    big = smp.draw_sample(posts, n_random=2, n_candidates=3, n_hard=1, seed=5)
+    # the fresh strata draw from the candidate pool, which a larger candidate stratum shrinks
+    small = smp.draw_sample(posts, n_random=2, n_candidates=1, n_hard=1, n_fresh=0, seed=5)
+    big = smp.draw_sample(posts, n_random=2, n_candidates=3, n_hard=1, n_fresh=0, seed=5)
     merged = small.merge(big, on="posting_id", how="left", suffixes=("", "_big"))
     assert merged["stratum_big"].notna().all()
     assert (merged["stratum"] == merged["stratum_big"]).all()
@@ -209,8 +212,21 @@ def test_does_not_mutate_input():
 
 
 def test_years_argument_restricts_the_draw():
-    got = smp.draw_sample(_posts(), years=(2013,), n_random=1, n_candidates=1, n_hard=1)
-    assert set(got["month"].str[:4]) == {"2013"} and len(got) == 3
+    got = smp.draw_sample(_posts(), years=(2013,), n_random=1, n_candidates=1, n_hard=1, n_fresh=1)
+    assert set(got["month"].str[:4]) == {"2013"} and len(got) == 4
+
+
+def test_fresh_strata_come_last_and_never_change_the_others():
+    posts = _posts()
+    without = smp.draw_sample(posts, n_random=2, n_candidates=2, n_hard=1, n_fresh=0, seed=3)
+    got = smp.draw_sample(posts, n_random=2, n_candidates=2, n_hard=1, n_fresh=2, seed=3)
+    fresh = got[got["stratum"].isin(smp.FRESH_STRATA)]
+    assert len(fresh) == 8 and set(fresh["stratum"]) == {"pm-fresh"}  # 2 per year, 4 years
+    # the earlier strata are the same posts, and a fresh post is never one of them
+    pd.testing.assert_frame_equal(got[~got["stratum"].isin(smp.FRESH_STRATA)].reset_index(drop=True), without)
+    assert not set(fresh["posting_id"]) & set(without["posting_id"])
+    text = posts.set_index("posting_id")["text"]
+    assert fresh["posting_id"].map(text).map(lambda t: bool(smp.PM_PATTERN.search(t))).all()
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 The sample is the yardstick for the role and skill classifiers, so it is drawn by a fixed,
 seeded procedure from the merged ``postings`` table and never from classifier output.
-Three strata, each allocated equally across the calendar years of the corpus
+Strata, each allocated equally across the calendar years of the corpus
 (2012..2018 and 2026), so that every year is measured:
 
 ``random``
@@ -25,7 +25,12 @@ Three strata, each allocated equally across the calendar years of the corpus
 ``pm-title-line``
     posts with a line after the first that opens with a PM title (:data:`PM_LINE_PATTERN`)
     and whose text matches :data:`REQUIREMENTS_PATTERN`: PM roles with a section of their own
-    in a post that lists several roles.
+    in a post that lists several roles;
+``pm-fresh``, ``pm-fresh-requirements``, ``pm-fresh-header``, ``pm-fresh-title-line``
+    a fresh draw of the ``pm-candidate``, ``pm-requirements``, ``pm-header`` and
+    ``pm-title-line`` kinds, added after the
+    labeller had been tuned on the others and labelled before the labeller was run on it: the
+    measurement of how the labeller does on posts it was never fitted to (:data:`FRESH_STRATA`).
 
 Strata are drawn in that order, and a post already drawn is never drawn again. Within a
 year and stratum the posts are sorted by ``posting_id`` and shuffled by a generator seeded
@@ -90,8 +95,12 @@ PM_LINE_PATTERN = re.compile(
 
 STRATA: tuple[str, ...] = (
     "random", "pm-candidate", "hard-negative", "pm-requirements", "pm-header", "pm-title-line",
+    "pm-fresh", "pm-fresh-requirements", "pm-fresh-header", "pm-fresh-title-line",
 )
 """Stratum names, in the order they are drawn."""
+
+FRESH_STRATA: tuple[str, ...] = ("pm-fresh", "pm-fresh-requirements", "pm-fresh-header", "pm-fresh-title-line")
+"""Strata that no rule of the labeller was designed on: scored on their own as ``fresh``."""
 
 N_RANDOM = 8
 N_CANDIDATES = 22
@@ -102,7 +111,15 @@ N_REQUIREMENTS = 8
 N_HEADER = 8
 """Posts per year in the ``pm-header`` stratum, added with it (8 years: 64)."""
 N_TITLE_LINE = 8
-"""Posts per year in the ``pm-title-line`` stratum, added last (8 years: 64)."""
+"""Posts per year in the ``pm-title-line`` stratum, added with it (8 years: 64)."""
+N_FRESH = 6
+"""Posts per year in the ``pm-fresh`` stratum (any PM mention), added last (8 years: 48)."""
+N_FRESH_REQUIREMENTS = 6
+"""Posts per year in the ``pm-fresh-requirements`` stratum (PM mention and requirement words), added with it."""
+N_FRESH_HEADER = 6
+"""Posts per year in the ``pm-fresh-header`` stratum (PM in the first line, requirement words)."""
+N_FRESH_TITLE_LINE = 6
+"""Posts per year in the ``pm-fresh-title-line`` stratum (a later line opens with a PM title)."""
 
 SAMPLE_COLUMNS = ["posting_id", "month", "stratum"]
 
@@ -128,6 +145,10 @@ def draw_sample(
     n_requirements: int = N_REQUIREMENTS,
     n_header: int = N_HEADER,
     n_title_line: int = N_TITLE_LINE,
+    n_fresh: int = N_FRESH,
+    n_fresh_requirements: int = N_FRESH_REQUIREMENTS,
+    n_fresh_header: int = N_FRESH_HEADER,
+    n_fresh_title_line: int = N_FRESH_TITLE_LINE,
     years: tuple[int, ...] | None = None,
 ) -> pd.DataFrame:
     """Draw the stratified development sample from a postings table.
@@ -140,10 +161,11 @@ def draw_sample(
     seed : int
         Seed of the draw; the committed set uses :data:`SEED`.
     n_random, n_candidates, n_hard, n_requirements, n_header, n_title_line : int
-        Posts per year in the ``random``, ``pm-candidate``, ``hard-negative``,
-        ``pm-requirements``, ``pm-header`` and ``pm-title-line`` strata. A year with fewer eligible posts gives
-        all it has. Strata are drawn in that order, so a later stratum never changes what an
-        earlier one holds.
+        Posts per year in the first six strata of :data:`STRATA`, in that order.
+    n_fresh, n_fresh_requirements, n_fresh_header, n_fresh_title_line : int
+        Posts per year in the fresh strata (:data:`FRESH_STRATA`), drawn after the others.
+        A year with fewer eligible posts gives all it has. Strata are drawn in that order, so a
+        later stratum never changes what an earlier one holds.
     years : tuple of int, optional
         Years to draw from; defaults to every year present in ``postings``.
 
@@ -165,7 +187,8 @@ def draw_sample(
     >>> draw_sample(posts, n_random=0, n_candidates=5, n_hard=5)["posting_id"].tolist()
     ['x']
     >>> posts.loc[1, "text"] = "Zeta | Product Manager | 3 years of experience with SQL"
-    >>> only = dict(n_random=0, n_candidates=0, n_hard=0, n_requirements=0, n_header=0, n_title_line=0)
+    >>> only = dict(n_random=0, n_candidates=0, n_hard=0, n_requirements=0, n_header=0, n_title_line=0,
+    ...             n_fresh=0, n_fresh_requirements=0, n_fresh_header=0, n_fresh_title_line=0)
     >>> draw_sample(posts, **(only | {"n_requirements": 1}))[["posting_id", "stratum"]].values.tolist()
     [['y', 'pm-requirements']]
     >>> draw_sample(posts, **(only | {"n_header": 1}))[["posting_id", "stratum"]].values.tolist()
@@ -209,6 +232,10 @@ def draw_sample(
         "pm-requirements": frame["is_requirements"],
         "pm-header": frame["is_header"],
         "pm-title-line": frame["is_title_line"],
+        "pm-fresh": frame["is_candidate"],
+        "pm-fresh-requirements": frame["is_requirements"],
+        "pm-fresh-header": frame["is_header"],
+        "pm-fresh-title-line": frame["is_title_line"],
     }
     size = {
         "random": n_random,
@@ -217,6 +244,10 @@ def draw_sample(
         "pm-requirements": n_requirements,
         "pm-header": n_header,
         "pm-title-line": n_title_line,
+        "pm-fresh": n_fresh,
+        "pm-fresh-requirements": n_fresh_requirements,
+        "pm-fresh-header": n_fresh_header,
+        "pm-fresh-title-line": n_fresh_title_line,
     }
     drawn: list[pd.DataFrame] = []
     taken: set[str] = set()
