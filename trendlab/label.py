@@ -369,7 +369,16 @@ class _PmRole:
     technical_title: bool
     own: str  # the role's own text ("" when none)
     shared: str  # text shared with the post's other roles ("" when none)
-    found_by_split: bool = True  # False: found in running text by pm_mentions
+    found_by: str = "split"  # "split", "bare_pm" (R5) or "mention" (running text, pm_mentions)
+    role_index: int | None = None  # the splitter's index of the role in its post
+
+    @property
+    def found_by_split(self) -> bool:
+        return self.found_by != "mention"
+
+
+def _stronger(old: str | None, new: str) -> bool:
+    return old is None or _STATUS_RANK[new] > _STATUS_RANK[old]
 
 
 @dataclass
@@ -377,12 +386,15 @@ class _Evidence:
     required: bool = False
     eng_background: bool = False
     stated: bool = False
+    title: bool = False  # the title names a technical PM (T1)
     terms: dict[str, str] = field(default_factory=dict)  # term -> strongest status, in order found
+    families: dict[str, str] = field(default_factory=dict)  # skill family -> strongest status
 
-    def add(self, term: str, status: str, background: bool) -> None:
-        old = self.terms.get(term)
-        if old is None or _STATUS_RANK[status] > _STATUS_RANK[old]:
+    def add(self, term: str, status: str, background: bool, family: str) -> None:
+        if _stronger(self.terms.get(term), status):
             self.terms[term] = status
+        if _stronger(self.families.get(family), status):
+            self.families[family] = status
         if status == "required":
             self.required = True
             self.eng_background |= background
@@ -391,15 +403,29 @@ class _Evidence:
         self.required |= other.required
         self.eng_background |= other.eng_background
         self.stated |= other.stated
-        for term, st in other.terms.items():
-            old = self.terms.get(term)
-            if old is None or _STATUS_RANK[st] > _STATUS_RANK[old]:
-                self.terms[term] = st
+        self.title |= other.title
+        for mine, theirs in ((self.terms, other.terms), (self.families, other.families)):
+            for key, st in theirs.items():
+                if _stronger(mine.get(key), st):
+                    mine[key] = st
+
+    def flags(self) -> dict[str, object]:
+        """The label columns of this evidence (one role, or a post's roles merged)."""
+        return {
+            "pm_requires_technical": int(self.required),
+            "pm_prefers_technical": int(any(st == "preferred" for st in self.terms.values())),
+            "pm_requires_eng_background": int(self.eng_background),
+            "pm_requirements_stated": int(self.stated),
+            "technical_terms": ";".join(t if st == "required" else f"{t} (preferred)" for t, st in self.terms.items())
+            or None,
+        }
 
 
 _STATUS_RANK = {"negated": 0, "preferred": 1, "required": 2}
 TECHNICAL_ASK_TERM = "Technical understanding"
 BACKGROUND_ASK_TERM = "Engineering background"
+#: The family of a technical ask in general words (T2): no skill family of the taxonomy holds it.
+TECHNICAL_ASK_FAMILY = "technical_understanding"
 
 
 def _header_fields(text: str) -> tuple[str, list[str]]:
@@ -509,9 +535,9 @@ def _read_asks(
         if len(_WORDS.findall(text[a:b])) >= MIN_ASK_WORDS and not whole:
             ev.stated = True
         low = text[a:b].lower()
-        for pattern, term, background in (
-            (c.technical_ask, TECHNICAL_ASK_TERM, False),
-            (c.background_ask, BACKGROUND_ASK_TERM, True),
+        for pattern, term, background, family in (
+            (c.technical_ask, TECHNICAL_ASK_TERM, False, TECHNICAL_ASK_FAMILY),
+            (c.background_ask, BACKGROUND_ASK_TERM, True, ENG_BACKGROUND_FAMILY),
         ):
             for m in pattern.finditer(low):
                 # the cues of the clause that holds the ask ("X is not required, but Y is a must")
@@ -521,7 +547,7 @@ def _read_asks(
                 # "... would help, but it's not required": the ask is a preference
                 soft = bool(c.negated.search(after)) and not c.negated.search(clause)
                 status = "preferred" if u.section == "pref" or soft or c.preferred.search(clause) else "required"
-                ev.add(term, status, background)
+                ev.add(term, status, background, family)
     span_starts = [a for a, _ in spans]
     for h in hits:
         if h.status == "negated":
@@ -540,7 +566,7 @@ def _read_asks(
             clause, _ = _clause(text[a:b].lower(), h.start - a)
             if c.preferred.search(clause) and not c.required.search(clause):
                 status = "preferred"
-        ev.add(h.term, status, background)
+        ev.add(h.term, status, background, h.family)
         ev.stated |= whole  # a skill in the PM's header is a stated requirement (T3)
     return ev
 
@@ -599,7 +625,8 @@ def _technical_title(role: _PmRole, text: str, others: list[str], c: LabelCues) 
 def _evidence(role: _PmRole, text: str, others: list[str], matcher, c: LabelCues) -> _Evidence:
     """What a PM role's title, its own text and the asks shared with it say."""
     header, fields = _header_fields(text)
-    ev = _Evidence(required=_technical_title(role, text, others, c))
+    title = _technical_title(role, text, others, c)
+    ev = _Evidence(required=title, title=title)
     ev.merge(
         _read_asks(_without_header(role.own, header), matcher, c, shared=False, section=bool(others) and role.found_by_split)
     )
@@ -679,19 +706,21 @@ def _layout_own(text: str, title: str, others: list[str], c: LabelCues) -> str:
     return ""
 
 
-def _label_one(text: str, roles: list[tuple], reason: str | None, matcher, c: LabelCues) -> dict:
-    """The label columns of one post from its split roles (``title, family, technical, own, shared,
-    found_in``)."""
+def _pm_role_evidence(
+    text: str, roles: list[tuple], reason: str | None, matcher, c: LabelCues
+) -> list[tuple[_PmRole, _Evidence]]:
+    """Every PM role of one post with what it asks, from its split roles (``title, family,
+    technical, own, shared, found_in, role_index``)."""
     pm = [
-        _PmRole(t, tech, _from_sentence(text, t, own) if found == "sentence" else own, shared)
-        for t, fam, tech, own, shared, found in roles
+        _PmRole(t, tech, _from_sentence(text, t, own) if found == "sentence" else own, shared, "split", idx)
+        for t, fam, tech, own, shared, found, idx in roles
         if fam == PM_FAMILY
     ]
     if pm:
         # R5: a bare "PM" is settled as product by a PM title for the same hires in the post
         pm += [
-            _PmRole(t, classify_title(t, context="product").technical_pm, own, shared)
-            for t, fam, tech, own, shared, _found in roles
+            _PmRole(t, classify_title(t, context="product").technical_pm, own, shared, "bare_pm", idx)
+            for t, fam, tech, own, shared, _found, idx in roles
             if fam != PM_FAMILY and _BARE_PM.search(t) and classify_title(t, context="product").role_family == PM_FAMILY
         ]
     if reason != "not_a_job_offer":
@@ -701,9 +730,9 @@ def _label_one(text: str, roles: list[tuple], reason: str | None, matcher, c: La
             # whole post is shared with the others
             if mention.title.lower() not in known and not any(mention.title.lower() in k for k in known):
                 known.add(mention.title.lower())
-                pm.append(_PmRole(mention.title, classify_title(mention.title).technical_pm, mention.rest, text, False))
+                pm.append(_PmRole(mention.title, classify_title(mention.title).technical_pm, mention.rest, text, "mention"))
     if not pm:
-        return {"is_pm_role": 0}
+        return []
     pm_titles = {r.title for r in pm}
     others = [t for t, *_ in roles if t not in pm_titles]
     for role in pm:
@@ -712,19 +741,17 @@ def _label_one(text: str, roles: list[tuple], reason: str | None, matcher, c: La
             role.own, role.shared = "\n".join(x for x in (role.own, role.shared) if x.strip()), ""
         elif not role.own.strip() and others:
             role.own = _layout_own(text, role.title, others, c)
+    return [(role, _evidence(role, text, others, matcher, c)) for role in pm]
+
+
+def _label_one(found: list[tuple[_PmRole, _Evidence]]) -> dict:
+    """The label columns of one post: a flag is 1 when it holds for any of its PM roles (rule M)."""
+    if not found:
+        return {"is_pm_role": 0}
     ev = _Evidence()
-    for role in pm:
-        ev.merge(_evidence(role, text, others, matcher, c))
-    titles = list(dict.fromkeys(r.title for r in pm))
-    return {
-        "is_pm_role": 1,
-        "pm_requires_technical": int(ev.required),
-        "pm_prefers_technical": int(any(st == "preferred" for st in ev.terms.values())),
-        "pm_requires_eng_background": int(ev.eng_background),
-        "pm_requirements_stated": int(ev.stated),
-        "pm_titles": ";".join(titles),
-        "technical_terms": ";".join(t if st == "required" else f"{t} (preferred)" for t, st in ev.terms.items()) or None,
-    }
+    for _role, role_ev in found:
+        ev.merge(role_ev)
+    return {"is_pm_role": 1, **ev.flags(), "pm_titles": ";".join(dict.fromkeys(r.title for r, _ in found))}
 
 
 # --------------------------------------------------------------------------- many posts
@@ -770,6 +797,21 @@ def label_posts(
     >>> label_posts(posts)[["is_pm_role", "pm_requires_technical", "pm_titles"]].values.tolist()
     [[1, 1, 'Senior PM, Platform']]
     """
+    found, m = _read_posts(posts, id_col, text_col, matcher, progress)
+    labels = [_label_one(f) for f in found]
+    out = posts.copy()
+    for col in FLAG_COLUMNS:
+        out[col] = pd.array([lab.get(col) for lab in labels], dtype="Int8")
+    for col in ("pm_titles", "technical_terms"):
+        out[col] = pd.array([lab.get(col) for lab in labels], dtype="string")
+    out.attrs["taxonomy_version"] = m.version
+    return out
+
+
+def _read_posts(
+    posts: pd.DataFrame, id_col: str, text_col: str, matcher, progress: bool | None
+) -> tuple[list[list[tuple[_PmRole, _Evidence]]], object]:
+    """Check the posts, split them into roles and read every PM role: one list per post, and the matcher."""
     from tqdm.auto import tqdm
 
     from trendlab.clean.skills import SkillMatcher
@@ -803,30 +845,173 @@ def label_posts(
             "company": [company_of(texts[i]) for i in cand],
         }
     )
+    # the splitter without fuzzy title matching: the roles table of the pipeline is split the
+    # same way (same titles, same role_index), only its families may add fuzzy matches
     split = split_roles(frame, fuzzy=False)
     by_post: dict[str, list[tuple]] = {}
     r = split.roles
-    for pid, t, fam, tech, own, shared, found in zip(
+    for pid, t, fam, tech, own, shared, found_in, idx in zip(
         r["posting_id"], r["role_title"], r["role_family"], r["technical_pm"],
-        r["requirements_text"], r["shared_text"], r["found_in"], strict=True,
+        r["requirements_text"], r["shared_text"], r["found_in"], r["role_index"], strict=True,
     ):
         by_post.setdefault(pid, []).append(
             (t, fam, bool(tech) if tech is not pd.NA else False,
-             own if isinstance(own, str) else "", shared if isinstance(shared, str) else "", found)
+             own if isinstance(own, str) else "", shared if isinstance(shared, str) else "", found_in, int(idx))
         )
     reasons = dict(zip(split.unsplit["posting_id"], split.unsplit["reason"], strict=True))
 
-    labels: list[dict] = [{"is_pm_role": 0} for _ in texts]
+    found: list[list[tuple[_PmRole, _Evidence]]] = [[] for _ in texts]
     for i in tqdm(cand, desc="label posts", unit="post", disable=(not progress) if progress is not None else None):
         pid = str(i)
-        labels[i] = _label_one(texts[i], by_post.get(pid, []), reasons.get(pid), m, c)
+        found[i] = _pm_role_evidence(texts[i], by_post.get(pid, []), reasons.get(pid), m, c)
+    return found, m
 
-    out = posts.copy()
-    for col in FLAG_COLUMNS:
-        out[col] = pd.array([lab.get(col) for lab in labels], dtype="Int8")
-    for col in ("pm_titles", "technical_terms"):
-        out[col] = pd.array([lab.get(col) for lab in labels], dtype="string")
+
+#: Columns of :func:`pm_role_asks`, one row per PM role.
+ROLE_ASK_COLUMNS = [
+    "posting_id", "pm_index", "role_index", "role_title", "found_by", "technical_title", "requires_technical",
+    "prefers_technical", "requires_eng_background", "requirements_stated", "technical_terms",
+    "required_families", "preferred_families",
+]
+
+
+def pm_role_asks(
+    posts: pd.DataFrame,
+    *,
+    id_col: str = "posting_id",
+    text_col: str = "text",
+    matcher=None,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """One row per PM role of every post, with what that role asks: the labeller's per-role answer.
+
+    :func:`label_posts` is this frame aggregated per post (a flag is 1 when it holds for any of
+    the post's PM roles), so rates measured on the post labels by ``trendlab evaluate`` measure
+    this very reading.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        One row per post with an id column and a plain-text column. Not modified.
+    id_col, text_col : str
+        Names of the id and text columns (the ``postings`` table's by default).
+    matcher : SkillMatcher, optional
+        Defaults to :meth:`trendlab.clean.skills.SkillMatcher.from_taxonomy`.
+    progress : bool, optional
+        Show a progress bar (default: only on a terminal).
+
+    Returns
+    -------
+    DataFrame
+        :data:`ROLE_ASK_COLUMNS`: ``posting_id`` (as text), ``pm_index`` (the PM role's order
+        in its post, 0-based), ``role_index`` (the splitter's index, the key of the ``roles``
+        table; missing for a PM named only in running text), ``role_title``, ``found_by``
+        (``split``; ``bare_pm``, a bare "PM" the post settles as product, R5; ``mention``,
+        found in running text), the booleans ``technical_title`` (T1),
+        ``requires_technical`` (a technical skill or background required, or a technical
+        title), ``prefers_technical``, ``requires_eng_background``, ``requirements_stated``,
+        and ``technical_terms``, ``required_families``, ``preferred_families`` (``;``-joined,
+        missing when empty; a family is listed under its strongest status, and a technical ask
+        in general words has the family ``technical_understanding``). ``attrs`` records
+        ``taxonomy_version``.
+
+    Raises
+    ------
+    LabelInputError
+        A column is missing, an id is missing or repeated, or a text is not a string.
+
+    Examples
+    --------
+    >>> posts = pd.DataFrame({"posting_id": ["9"], "text": [
+    ...     "Acme | Backend Engineer, Product Manager | NYC\\nProduct Manager: you know SQL. Python a plus."]})
+    >>> r = pm_role_asks(posts).iloc[0]
+    >>> r["role_title"], bool(r["requires_technical"]), r["required_families"], r["preferred_families"]
+    ('Product Manager', True, 'data_sql', 'coding')
+    """
+    found, m = _read_posts(posts, id_col, text_col, matcher, progress)
+    rows = []
+    for pid, roles in zip(posts[id_col].astype(str), found, strict=True):
+        for k, (role, ev) in enumerate(roles):
+            f = ev.flags()
+            rows.append({
+                "posting_id": pid, "pm_index": k, "role_index": role.role_index, "role_title": role.title,
+                "found_by": role.found_by, "technical_title": ev.title,
+                "requires_technical": bool(f["pm_requires_technical"]),
+                "prefers_technical": bool(f["pm_prefers_technical"]),
+                "requires_eng_background": bool(f["pm_requires_eng_background"]),
+                "requirements_stated": bool(f["pm_requirements_stated"]),
+                "technical_terms": f["technical_terms"],
+                "required_families": ";".join(k2 for k2, st in ev.families.items() if st == "required") or None,
+                "preferred_families": ";".join(k2 for k2, st in ev.families.items() if st == "preferred") or None,
+            })
+    out = pd.DataFrame(rows, columns=ROLE_ASK_COLUMNS)
+    out = out.astype({
+        "posting_id": "string", "pm_index": "int64", "role_index": "Int64", "role_title": "string",
+        "found_by": "string", "technical_title": bool, "requires_technical": bool, "prefers_technical": bool,
+        "requires_eng_background": bool, "requirements_stated": bool, "technical_terms": "string",
+        "required_families": "string", "preferred_families": "string",
+    })
     out.attrs["taxonomy_version"] = m.version
+    return out
+
+
+def pm_asks_table(postings: pd.DataFrame, roles: pd.DataFrame, *, progress: bool | None = None) -> pd.DataFrame:
+    """The ``pm_asks`` table: :func:`pm_role_asks` of the ``postings`` table, keyed like ``roles``.
+
+    The run function of the ``pm_asks`` pipeline stage. The labeller splits the posts itself
+    (as :func:`label_posts` does, so the table is the instrument ``trendlab evaluate``
+    measures); its ``role_index`` is checked against the ``roles`` table built from the same
+    postings, and ``source`` and ``month`` are taken from ``postings``.
+
+    Parameters
+    ----------
+    postings : DataFrame
+        The ``postings`` table (``source, posting_id, month, text``). Not modified.
+    roles : DataFrame
+        The ``roles`` table (``posting_id, role_index, role_title``). Not modified.
+
+    Returns
+    -------
+    DataFrame
+        ``source, month`` then :data:`ROLE_ASK_COLUMNS`, sorted by month, posting and PM role.
+
+    Raises
+    ------
+    ValueError
+        A needed column is missing, or a PM role's ``role_index`` names another title in
+        ``roles`` (the tables were built from different postings); the message names the post.
+
+    Examples
+    --------
+    >>> posts = pd.DataFrame({"source": ["hn"], "posting_id": ["4"], "month": ["2016-02"],
+    ...     "text": ["Acme | Technical Product Manager | NYC"]})
+    >>> roles = pd.DataFrame({"posting_id": ["4"], "role_index": [0], "role_title": ["Technical Product Manager"]})
+    >>> pm_asks_table(posts, roles)[["month", "role_index", "requires_technical"]].values.tolist()
+    [['2016-02', 0, True]]
+    """
+    for name, df, cols in (("postings", postings, ["source", "posting_id", "month", "text"]),
+                           ("roles", roles, ["posting_id", "role_index", "role_title"])):
+        missing = [col for col in cols if col not in df.columns]
+        if missing:
+            raise ValueError(f"{name} lacks column(s) {missing}; expected at least {cols}")
+    asks = pm_role_asks(postings[["posting_id", "text"]].astype({"posting_id": str}), progress=progress)
+    key = ["posting_id", "role_index"]
+    known = roles[[*key, "role_title"]].astype({"posting_id": "string", "role_index": "Int64", "role_title": "string"})
+    joined = asks[key + ["role_title"]].merge(known, on=key, how="left", suffixes=("", "_roles"))
+    bad = asks["role_index"].notna().to_numpy() & (
+        joined["role_title_roles"].isna() | (joined["role_title_roles"] != joined["role_title"])
+    ).fillna(True).to_numpy()
+    if bad.any():
+        r = joined[bad].iloc[0]
+        raise ValueError(
+            f"pm_asks: {int(bad.sum())} PM role(s) do not match the roles table, e.g. posting {r['posting_id']!r} "
+            f"role_index {int(r['role_index'])}: {r['role_title']!r} here, {r['role_title_roles']!r} in roles; "
+            "build both tables from the same postings"
+        )
+    meta = postings[["posting_id", "source", "month"]].astype({"posting_id": "string"})
+    out = meta.merge(asks, on="posting_id", how="inner", validate="1:m")
+    out = out.sort_values(["month", "posting_id", "pm_index"], kind="stable").reset_index(drop=True)
+    out.attrs["taxonomy_version"] = asks.attrs.get("taxonomy_version", "")
     return out
 
 
