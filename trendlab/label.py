@@ -66,7 +66,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from trendlab.clean.roles import split_roles
+from trendlab.clean.roles import as_title, split_roles
 from trendlab.clean.text import company_of
 from trendlab.clean.titles import PM_FAMILY, classify_title
 
@@ -586,23 +586,50 @@ def _clause(low: str, pos: int) -> tuple[str, str]:
     return low[cuts[k] : cuts[k + 1]], nxt
 
 
+# where a field that can hold a title begins: a line, a bullet, "|", ",", ":", ";", "(", a spaced dash
+_FIELD_BEGIN = re.compile(r"(?:^|[|,:;(]|\s[-–—]\s|[-*•·>]\s)\s*")
+# a clause that qualifies the hire rather than names the role: its words are asks, not title words
+_TITLE_CLAUSE = re.compile(r"\s(?:with|who|that|which|preferably|ideally|having|to)\b")
+_LIST_ITEM = re.compile(r"\s*(?:,|/|&|\band\b|\bor\b)\s*")
+
+
 def _title_segments(text: str, title: str, c: LabelCues) -> list[str]:
     """The words written with a PM title where it stands as a title (at the start of a line,
-    a header field or a list item): from the title to the first stop (a spaced dash, ":", "|",
-    a link, a place, pay, or a comma that starts the next item)."""
+    a header field or a list item).
+
+    A segment runs from the title to the first stop (a spaced dash, ":", "|", a link, a place,
+    pay, a clause that qualifies the hire, or a comma that starts the next item), and takes in
+    the words before the title in its field when they read as one title with it ("...  -
+    Engineering Product Manager - ..."). A short item after a comma that is no title itself
+    qualifies the title ("Product Manager, Data + ML", "Group Product Manager, Platform").
+    """
     low, t = text.lower(), title.lower()
     out = []
     at = low.find(t)
     while at != -1 and len(out) < 5:
         ls = low.rfind("\n", 0, at) + 1
-        if _TITLE_POSITION.search(low, ls, at) or _TITLE_POSITION.search(low[ls:at]):
+        start = at if (_TITLE_POSITION.search(low, ls, at) or _TITLE_POSITION.search(low[ls:at])) else None
+        if start is None:
+            begins = [m.end() for m in _FIELD_BEGIN.finditer(low, ls, at)]
+            pre = low[begins[-1] : at] if begins else ""
+            if begins and 1 <= len(pre.split()) <= 3 and as_title(text[begins[-1] : at + len(t)]):
+                start = begins[-1]
+        if start is not None:
             le = low.find("\n", at)
-            seg = low[at : le if le != -1 else len(low)]
-            cut = [m.start() for m in (c.title_stop.search(seg, len(t)), _ENUM_COMMA.search(seg, len(t))) if m]
-            cut += [k for k in (seg.find("|", len(t)), seg.find(";", len(t))) if k != -1]
-            out.append(seg[: min(cut)] if cut else seg)
+            seg = low[start : le if le != -1 else len(low)]
+            end_t = at - start + len(t)
+            cut = [m.start() for m in (c.title_stop.search(seg, end_t), _TITLE_CLAUSE.search(seg, end_t)) if m]
+            cut += [k for k in (seg.find("|", end_t), seg.find(";", end_t)) if k != -1]
+            stop = min(cut) if cut else len(seg)
+            for m in _ENUM_COMMA.finditer(seg, end_t, stop):
+                item = seg[m.end() :].split(",", 1)[0]
+                item = item[: min([k for k in (item.find("|"), item.find(";")) if k != -1] or [len(item)])]
+                if len(item.split()) > 4 or as_title(item.strip(" .:-–—")) is not None:
+                    stop = m.start()  # the next item of a list of roles, or running text
+                    break
+            out.append(seg[:stop])
             # "Product Manager: Growth / Dev Experience https://...": a short label after a colon
-            colon = re.match(r"\s*:\s+([^:|;\n]*?)\s*(?:https?://|$)", seg[len(t) :])
+            colon = re.match(r"\s*:\s+([^:|;\n]*?)\s*(?:https?://|$)", seg[end_t:])
             if colon and 0 < len(colon.group(1).split()) <= 5:
                 out.append(f"{t} {colon.group(1)}")
         at = low.find(t, at + len(t))
@@ -613,8 +640,10 @@ def _technical_title(role: _PmRole, text: str, others: list[str], c: LabelCues) 
     """The title, or the words written with it, name a technical PM (T1)."""
     if role.technical_title:
         return True
+    other = {o.lower() for o in others if o}
     for seg in _title_segments(text, role.title, c):
-        if len(seg.split()) > 15 or any(o and o.lower() in seg for o in others):
+        # a segment that lists another role is a list of roles, not one title
+        if len(seg.split()) > 15 or any(i.strip(" .:-–—()") in other for i in _LIST_ITEM.split(seg)):
             continue
         cls = classify_title(_blank(seg, c.mask))
         if cls.role_family == PM_FAMILY and cls.technical_pm:
@@ -666,6 +695,74 @@ def _from_sentence(text: str, title: str, own: str) -> str:
     if at < 0:
         return own
     return own[own.rfind("\n", 0, at) + 1 :]
+
+
+# what may stand before a title that opens its line: a bullet, decoration, an employment type
+_LINE_OPENER = re.compile(
+    r"^[\s>*#=_~|•·‣▪◦►▸+\-–—]*(?:\(?\d{1,2}[.)]\s*|\[\d{1,2}\]\s*)?"
+    r"(?:(?:full|part)[\s-]?time|contract|remote|on-?site|intern(?:ship)?)?\s*[-–—:|]?\s*(?:an?\s+)?$",
+    re.IGNORECASE,
+)
+# what may follow it: nothing, a separator, a parenthesis, a link, or a short qualifier
+_TITLE_LINE_REST = re.compile(r"^\s*(?:$|[-–—:|(\[,/→=*#_~]|->|https?://|www\.|\$)")
+_DECORATION_LEAD = re.compile(r"^\s*([-=*#_~]{2,}|#)")
+
+
+def _opens_role_line(line: str, titles: list[str], c: LabelCues) -> bool:
+    """A line that opens with a role title: one of ``titles``, or words before its first separator
+    that read as one ("Backend Engineer - Help us ...", "- Sales Associate (Part-time)|")."""
+    body = _DECORATION.sub("", _BULLET.sub("", line, count=1)).strip()
+    if not body:
+        return False
+    low = body.lower()
+    if any(t and low.startswith(t.lower()) for t in titles):
+        return True
+    parts = re.split(r"\s*[|(\[]|" + c.title_stop.pattern, body, maxsplit=1)
+    lead = parts[0].strip(" :-–—*#=")
+    if len(parts) == 1 and len(body.split()) > 8:
+        return False  # a sentence, not a title line
+    return bool(lead) and as_title(lead) is not None
+
+
+def _section_own(text: str, title: str, others: list[str], c: LabelCues) -> str | None:
+    """The text a PM title heads where it opens a line: the section under it (None: it opens no line).
+
+    A line that opens with the title and goes on with nothing, a separator, a link or a short
+    qualifier ("PRODUCT MANAGER - FULL TIME - SF", "Product Manager Machine Learning:", "- Product
+    Manager, Dotcom |") heads the lines below it, up to the next line that opens with another
+    role's title (one the splitter found, or words that read as a title), a rule line, or a
+    heading decorated like its own. A list item followed at once by another item of the same
+    list is one entry of a list of roles: it owns the rest of its line only. Every line the
+    title heads is collected (a title may head a list item and, later, a section).
+    """
+    lines = text.split("\n")
+    low_t = title.lower()
+    parts: list[str] = []
+    for i, line in enumerate(lines):
+        at = line.lower().find(low_t)
+        if at < 0 or not _LINE_OPENER.match(line[:at]):
+            continue
+        rest = line[at + len(title) :]
+        if not (_TITLE_LINE_REST.match(rest) or _QUALIFIER_TAIL.match(rest)):
+            continue  # "Product managers are expected to ...": a sentence, not a title line
+        parts.append(rest.strip(" \t-–—:|,"))
+        bullet = _BULLET.match(line)
+        deco = _DECORATION_LEAD.match(line)
+        k = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+        if bullet and bullet.group(0).strip() and k is not None:
+            nb = _BULLET.match(lines[k])
+            if nb and nb.group(0).strip() and nb.group(0).rstrip() == bullet.group(0).rstrip():
+                continue  # the next line is the next entry of the same list
+        for nxt in lines[i + 1 :]:
+            if _RULE_LINE.match(nxt):
+                break
+            if nxt.strip() and (
+                _opens_role_line(nxt, others, c)
+                or (deco and _DECORATED.match(nxt.strip()) and nxt.lstrip().startswith(deco.group(1)[:2]))
+            ):
+                break
+            parts.append(nxt)
+    return "\n".join(parts).strip("\n") if parts else None
 
 
 def _layout_own(text: str, title: str, others: list[str], c: LabelCues) -> str:
@@ -736,6 +833,10 @@ def _pm_role_evidence(
     pm_titles = {r.title for r in pm}
     others = [t for t, *_ in roles if t not in pm_titles]
     for role in pm:
+        section = _section_own(text, role.title, [t for t in others if t.lower() not in role.title.lower()], c)
+        if section is not None:
+            # the layout says which lines the title heads; the splitter may have cut them otherwise
+            role.own = section
         if role.found_by_split and not others:
             # every role the splitter found is a PM role: the text they share is the PM's own
             role.own, role.shared = "\n".join(x for x in (role.own, role.shared) if x.strip()), ""
