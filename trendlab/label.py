@@ -113,9 +113,14 @@ class LabelCues:
     required: re.Pattern[str]
     negated: re.Pattern[str]
     title_stop: re.Pattern[str]
+    interest: re.Pattern[str]
+    market: re.Pattern[str]
+    domain: re.Pattern[str]
+    domain_ask: re.Pattern[str] = field(default=re.compile(r"(?!)"))
 
 
-CUE_KINDS = tuple(f.name for f in __import__("dataclasses").fields(LabelCues))
+#: Kinds a cue file holds; ``domain_ask`` is composed from ``domain`` (see :func:`read_cues`).
+CUE_KINDS = tuple(f.name for f in __import__("dataclasses").fields(LabelCues) if f.name != "domain_ask")
 
 
 def read_cues(path: Path | str = CUES_FILE) -> LabelCues:
@@ -154,7 +159,24 @@ def read_cues(path: Path | str = CUES_FILE) -> LabelCues:
         raise ValueError(f"{path}: no pattern of kind(s) {empty}")
     compiled = {k: re.compile("|".join(f"(?:{p})" for p in v)) for k, v in by_kind.items()}
     compiled["screen"] = tuple(re.compile(p) for p in by_kind["screen"])
+    compiled["domain_ask"] = _domain_ask("|".join(f"(?:{p})" for p in by_kind["domain"]))
     return LabelCues(**compiled)
+
+
+def _domain_ask(domain: str) -> re.Pattern[str]:
+    """Experience in a technical domain asked as such (T2, T8): "security or analytics experience",
+    "strong data chops", "experience with APIs and integrations". Every item of a list of
+    alternatives must be a domain ("experience in healthcare or analytics" asks no technical
+    skill, P1), and a domain followed by "industry" or "market" is market knowledge (T6)."""
+    d = rf"(?:{domain})"
+    items = rf"{d}(?:\s*(?:,\s*(?:and\s+|or\s+)?|/|&|\s+and\s+|\s+or\s+)\s*{d})*"
+    market = r"(?!\s+(?:industry|industries|market|markets|space|sector|landscape))"
+    noun = r"(?:experience|background|chops|expertise|knowledge|skills?)"
+    return re.compile(
+        rf"\b{items}{market}(?:\s+product)?\s+{noun}\b"
+        rf"|\b{noun}\s+(?:in|with|of|on)\s+(?:an?\s+|the\s+)?{items}\b{market}"
+        rf"(?!\s*(?:,\s*|\s+)(?:or|and/or)\s+(?!{d})\w)"
+    )
 
 
 @cache
@@ -423,6 +445,7 @@ class _Evidence:
 
 _STATUS_RANK = {"negated": 0, "preferred": 1, "required": 2}
 TECHNICAL_ASK_TERM = "Technical understanding"
+DOMAIN_ASK_TERM = "Technical domain experience"
 BACKGROUND_ASK_TERM = "Engineering background"
 #: The family of a technical ask in general words (T2): no skill family of the taxonomy holds it.
 TECHNICAL_ASK_FAMILY = "technical_understanding"
@@ -537,9 +560,12 @@ def _read_asks(
         low = text[a:b].lower()
         for pattern, term, background, family in (
             (c.technical_ask, TECHNICAL_ASK_TERM, False, TECHNICAL_ASK_FAMILY),
+            (c.domain_ask, DOMAIN_ASK_TERM, False, TECHNICAL_ASK_FAMILY),
             (c.background_ask, BACKGROUND_ASK_TERM, True, ENG_BACKGROUND_FAMILY),
         ):
             for m in pattern.finditer(low):
+                if _not_a_skill_ask(low, m.start(), m.end(), c):
+                    continue
                 # the cues of the clause that holds the ask ("X is not required, but Y is a must")
                 clause, after = _clause(low, m.start())
                 if c.negated.search(clause):
@@ -555,6 +581,9 @@ def _read_asks(
         k = bisect.bisect_right(span_starts, h.start) - 1
         if k < 0 or h.start >= spans[k][1]:
             continue
+        a, b = spans[k]
+        if _not_a_skill_ask(text[a:b].lower(), h.start - a, h.end - a, c):
+            continue
         background = matcher._family[h.taxonomy_id] == ENG_BACKGROUND_FAMILY and not c.not_background.search(
             " ".join(h.surface.lower().split())
         )
@@ -562,13 +591,30 @@ def _read_asks(
         if status == "required" and not whole:
             # softeners the skill cues do not know ("... wouldn't hurt"), unless the clause
             # also says the skill is required
-            a, b = spans[k]
             clause, _ = _clause(text[a:b].lower(), h.start - a)
             if c.preferred.search(clause) and not c.required.search(clause):
                 status = "preferred"
         ev.add(h.term, status, background, h.family)
         ev.stated |= whole  # a skill in the PM's header is a stated requirement (T3)
     return ev
+
+
+_ASKED = re.compile(r"\b(?:experience|skills?|knowledge|proficien\w*|expert\w*|familiar\w*|background|degree|able|abilit\w+)\b")
+
+
+def _not_a_skill_ask(low: str, start: int, end: int, c: LabelCues) -> bool:
+    """A skill mention of a unit that is interest or market knowledge, not a skill asked (T6).
+
+    Interest: an interest cue earlier in the clause with no ask word between it and the
+    mention ("an interest in hard science and data science"; but "an interest in games and
+    experience with SQL" asks SQL). Market: the mention names an industry ("the cloud computing
+    industry").
+    """
+    clause_start = max([0] + [m.end() for m in _CONTRAST.finditer(low, 0, start)])
+    found = list(c.interest.finditer(low, clause_start, start))
+    if found and not _ASKED.search(low, found[-1].end(), start):
+        return True
+    return bool(c.market.match(low, end))
 
 
 _TITLE_POSITION = re.compile(r"(?:^|[|,:;(]|\s[-–—]\s|[-*•·>]\s*|\d[.)]\s*)\s*(?:an?\s+)?$")
@@ -803,11 +849,33 @@ def _layout_own(text: str, title: str, others: list[str], c: LabelCues) -> str:
     return ""
 
 
+def _restore_breaks(part: str, text: str) -> str:
+    """``part``, lines taken from ``text`` in order, with a blank line wherever ``text`` had one
+    between them or skipped lines: the splitter joins the lines it keeps, and a paragraph is a
+    unit of address (:func:`_address_runs`)."""
+    if not part or "\n" not in part:
+        return part
+    stripped = [ln.strip() for ln in text.split("\n")]
+    out: list[str] = []
+    j, last = 0, None
+    for ln in part.split("\n"):
+        s_ln = ln.strip()
+        k = next((i for i in range(j, len(stripped)) if stripped[i] == s_ln), None) if s_ln else None
+        if k is not None:
+            if last is not None and k > last + 1 and out and out[-1].strip():
+                out.append("")
+            last, j = k, k + 1
+        out.append(ln)
+    return "\n".join(out)
+
+
 def _pm_role_evidence(
     text: str, roles: list[tuple], reason: str | None, matcher, c: LabelCues
 ) -> list[tuple[_PmRole, _Evidence]]:
     """Every PM role of one post with what it asks, from its split roles (``title, family,
     technical, own, shared, found_in, role_index``)."""
+    roles = [(t, fam, tech, _restore_breaks(own, text), _restore_breaks(shared, text), found, idx)
+             for t, fam, tech, own, shared, found, idx in roles]
     pm = [
         _PmRole(t, tech, _from_sentence(text, t, own) if found == "sentence" else own, shared, "split", idx)
         for t, fam, tech, own, shared, found, idx in roles
