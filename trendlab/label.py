@@ -555,7 +555,8 @@ def _read_asks(
     ok = [True] * len(units) if whole else _admissible(plain, low_units, units, c, shared=shared, section=section)
     spans = [(u.start, u.end) for u, good in zip(units, ok, strict=True) if good]
     for (a, b), u in zip(spans, [u for u, good in zip(units, ok, strict=True) if good], strict=True):
-        if len(_WORDS.findall(text[a:b])) >= MIN_ASK_WORDS and not whole:
+        # header fields and pay state no requirement (S2)
+        if not whole and not _FIELDS_LINE.search(text[a:b]) and len(_WORDS.findall(_PAY.sub(" ", text[a:b]))) >= MIN_ASK_WORDS:
             ev.stated = True
         low = text[a:b].lower()
         for pattern, term, background, family in (
@@ -599,6 +600,8 @@ def _read_asks(
     return ev
 
 
+_FIELDS_LINE = re.compile(r"\|.*\|")
+_PAY = re.compile(r"[$€£]\s?[\d.,]+\s*[kK]?(?:\s*[-–]\s*[$€£]?\s?[\d.,]+\s*[kK]?)?(?:\s*(?:usd|eur|gbp|\+\s*equity))?", re.I)
 _ASKED = re.compile(r"\b(?:experience|skills?|knowledge|proficien\w*|expert\w*|familiar\w*|background|degree|able|abilit\w+)\b")
 
 
