@@ -203,9 +203,12 @@ def test_fused_raw_to_counts_equals_the_staged_counts(staged):
     assert_frame_equal(fused, c)
     distinct = raw_posts()["html"].nunique()
     assert distinct == len(POSTS) - 1 and memo.misses == distinct and len(memo) == distinct
+    texts = E.RAW_TO_COUNTS(raw_posts(), **res)["texts"]  # without a memo: each distinct text once
+    assert texts.values.tolist() == [[len(POSTS), distinct, distinct]]
     # a second part with the same texts is answered from the memo, with the same counts
-    again = E.RAW_TO_COUNTS(raw_posts(), memo=memo, **res)["role_counts"]
-    assert_frame_equal(again, c) and memo.hits == distinct
+    again = E.RAW_TO_COUNTS(raw_posts(), memo=memo, **res)
+    assert_frame_equal(again["role_counts"], c)
+    assert memo.hits == distinct and again["texts"]["parsed"].tolist() == [0]
     # a corpus of repeats: every count scales with the number of copies
     tripled = pd.concat([raw_posts()] * 3, ignore_index=True)
     c3 = E.RAW_TO_COUNTS(tripled, memo=None, **res)["role_counts"]
@@ -213,11 +216,46 @@ def test_fused_raw_to_counts_equals_the_staged_counts(staged):
     assert (c3[value_cols].to_numpy() == 3 * c[value_cols].to_numpy()).all()
 
 
-def test_memo_is_bounded():
+def test_memo_is_bounded_and_still_counts_right(staged):
     m = E.ContentMemo(max_items=2)
-    for k in "abc":
-        m.put(k, k.upper())
-    assert len(m) == 2 and m.get("a") is None and m.get("c") == "C"
+    summary = pd.DataFrame({"code": [0, 1], "role_family": ["pm", "swe"]})
+    assert m.add(["a", "b"], summary).tolist() == [0, 1]
+    m.reserve(1)  # a third text would not fit: emptied
+    assert len(m) == 0 and m.flushes == 1 and m.ids(["a"]).tolist() == [-1]
+    with pytest.raises(ValueError, match="max_items must be >= 1"):
+        E.ContentMemo(max_items=0)
+    # a memo smaller than the corpus flushes as it goes and the counts are unchanged
+    small = E.ContentMemo(max_items=4)
+    res = {"titles": tiny_index(), "matcher": staged["matcher"]}
+    c = E.count_roles(staged["roles"], staged["skill_flags"])
+    for chunk in np.array_split(np.arange(len(POSTS)), 4):
+        E.RAW_TO_COUNTS(raw_posts().iloc[chunk], memo=small, **res)
+    total = E.sum_counts([E.RAW_TO_COUNTS(raw_posts().iloc[ch], memo=small, **res)["role_counts"]
+                          for ch in np.array_split(np.arange(len(POSTS)), 4)])
+    assert small.flushes >= 2
+    assert_frame_equal(total, c)
+
+
+def test_parts_of_a_folder_meet_one_memo_on_the_cluster(tmp_path, staged, dask_engine):
+    """Two folders whose texts repeat across their parts: with affinity each text is parsed once."""
+    raw = raw_posts()
+    tasks = []
+    for folder, rows in (("a/2015", raw.iloc[:5]), ("b/2016", raw.iloc[5:])):
+        for j in range(3):
+            path = tmp_path / folder / f"part-{j:05d}.parquet"
+            E.write_parquet(rows, path)
+            tasks.append(E.PartTask(E.RAW_TO_COUNTS, (str(path),), f"{folder}/part-{j:05d}.parquet"))
+    where = E._assign_folders(tasks, ["w1", "w2"])
+    assert sorted(where.values()) == ["w1", "w2"]  # one folder each
+    res = {"titles": tiny_index(), "matcher": staged["matcher"], "memo": E.ContentMemo()}
+    out = dask_engine.map_parts(tasks, affinity=True, **res)
+    texts = pd.concat([r.frames["texts"] for r in out]).sum()
+    assert texts["postings"] == 3 * len(raw)
+    assert texts["parsed"] == raw["html"].nunique()
+    counts = E.sum_counts([r.frames["role_counts"] for r in out])
+    c = E.count_roles(staged["roles"], staged["skill_flags"])
+    value_cols = [k for k in c.columns if k not in E.COUNT_KEYS]
+    assert (counts[value_cols].to_numpy() == 3 * c[value_cols].to_numpy()).all()
 
 
 # --------------------------------------------------------------------------- partitioned storage
@@ -408,3 +446,29 @@ def test_posting_ids_sort_as_numbers_when_read_whole(monkeypatch):
     pipeline.write_json({"t": {"parts": {"t": pipeline.write_dataset(df, "t")}}},
                         config.processed_dir() / pipeline.MANIFEST)
     assert pipeline.read_output("t")["posting_id"].tolist() == ["9", "10", "100"]
+
+
+def test_scale_bench_corpus_keeps_strata_and_sizes(tmp_path):
+    """The bench's resampled corpora: the size asked, parts of bounded size per (source, year),
+    strata in proportion, new unique ids, only texts of the base."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import bench_scale
+
+    base = add_text(raw_posts()).drop(columns=["company", "text"]).assign(html=raw_posts()["html"])
+    base = base[E.meta_frame(E.RAW_POSTINGS).columns]
+    paths = bench_scale.generate(base, 1000, tmp_path, part_rows=150)
+    corpus = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
+    assert len(corpus) == 1000 and corpus["posting_id"].is_unique
+    assert max(len(pd.read_parquet(p)) for p in paths) <= 150
+    assert set(corpus["html"]) <= set(base["html"])
+    for p in paths:  # a part holds one source and year, the folder's
+        part = pd.read_parquet(p)
+        assert {E.part_dir(s, m[:4]) for s, m in zip(part["source"], part["month"], strict=True)} == {
+            p.parent.relative_to(tmp_path).as_posix()}
+    share = corpus.groupby(corpus["source"] + corpus["month"].str[:4]).size() / 1000
+    expected = base.groupby(base["source"] + base["month"].str[:4]).size() / len(base)
+    assert (share - expected).abs().max() < 0.002  # largest remainders: within one posting
+    assert_frame_equal(corpus.dtypes.to_frame(), base.dtypes.to_frame())

@@ -27,7 +27,7 @@ Examples
 >>> import pandas as pd
 >>> from trendlab.engine import CLEAN_TEXT, Engine
 >>> raw = pd.DataFrame({"source": ["s"], "posting_id": ["1"], "thread_id": ["9"],
-...     "month": ["2015-03"], "posted_at": [pd.NaT], "author": ["ann"],
+...     "month": ["2015-03"], "posted_at": pd.Series([pd.NaT], dtype="datetime64[ns, UTC]"), "author": ["ann"],
 ...     "html": ["Acme | SWE<p>Go"], "url": ["u"], "partial_month": [False]})
 >>> with Engine("pandas") as eng:
 ...     eng.map_frame(CLEAN_TEXT, raw)["postings"]["company"].tolist()
@@ -40,7 +40,6 @@ import hashlib
 import os
 import re
 import tempfile
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,8 +255,8 @@ def count_roles(roles: pd.DataFrame, skill_flags: pd.DataFrame) -> pd.DataFrame:
     ...     "month": ["2015-01"] * 2, "source": ["hn"] * 2, "role_family": ["pm", "pm"]})
     >>> flags = pd.DataFrame({"posting_id": ["1", "1"], "role_index": [0, 1],
     ...     "has_text": [True, False], "technical_required": [True, False]})
-    >>> count_roles(roles, flags).iloc[0].tolist()
-    ['2015-01', 'hn', 'pm', 2, 1, 1]
+    >>> count_roles(roles, flags).values.tolist()
+    [['2015-01', 'hn', 'pm', 2, 1, 1]]
     """
     key = ["posting_id", "role_index"]
     for what, df, cols in (("roles", roles, [*key, *COUNT_KEYS]), ("skill_flags", skill_flags, [*key, "has_text"])):
@@ -314,92 +313,112 @@ def _count_roles(roles: pd.DataFrame, skill_flags: pd.DataFrame) -> dict[str, pd
 
 
 class ContentMemo:
-    """A bounded least-recently-used map from a posting's raw HTML to its role summary.
+    """Role summaries of the texts already parsed, by raw HTML: exact repeats are parsed once.
 
-    Exact repeats of a text (reposts, syndicated copies, resampled corpora) need parsing once.
-    Create one memo per run: it is only valid for one taxonomy and title index.
+    Reposts, syndicated copies and resampled corpora repeat texts word for word. The memo maps
+    a text to an id and keeps, per id, its roles' family and flags (see
+    :func:`count_roles_frame`). It is bounded: when ``max_items`` texts would be exceeded it is
+    emptied. Create one per run: it is valid for one taxonomy and one title index only.
 
     Examples
     --------
-    >>> m = ContentMemo(max_items=1)
-    >>> m.put("a", 1)
-    >>> m.put("b", 2)
-    >>> m.get("a") is None, m.get("b")
-    (True, 2)
+    >>> m = ContentMemo(max_items=2)
+    >>> m.ids(["<p>a", "<p>b"]).tolist()
+    [-1, -1]
+    >>> summary = pd.DataFrame({"code": [0, 0, 1], "role_family": ["pm", "swe", "pm"]})
+    >>> m.add(["<p>a", "<p>b"], summary).tolist()
+    [0, 1]
+    >>> m.ids(["<p>b"]).tolist(), len(m.table())
+    ([1], 3)
     """
 
     def __init__(self, max_items: int = 200_000):
+        if max_items < 1:
+            raise ValueError(f"max_items must be >= 1, got {max_items}")
         self.max_items = max_items
-        self._d: OrderedDict[str, Any] = OrderedDict()
         self.hits = 0
         self.misses = 0
-
-    def get(self, key: str) -> Any:
-        v = self._d.get(key)
-        if v is None:
-            self.misses += 1
-            return None
-        self._d.move_to_end(key)
-        self.hits += 1
-        return v
-
-    def put(self, key: str, value: Any) -> None:
-        self._d[key] = value
-        self._d.move_to_end(key)
-        while len(self._d) > self.max_items:
-            self._d.popitem(last=False)
+        self.flushes = 0
+        self._ids: dict[str, int] = {}
+        self._parts: list[pd.DataFrame] = []
 
     def __len__(self) -> int:
-        return len(self._d)
+        return len(self._ids)
+
+    def reserve(self, n: int) -> None:
+        """Make room for ``n`` more texts (empties the memo if they would not fit)."""
+        if self._ids and len(self._ids) + n > self.max_items:
+            self._ids.clear()
+            self._parts.clear()
+            self.flushes += 1
+
+    def ids(self, keys: Sequence[str]) -> np.ndarray:
+        """The id of each text, or -1 for a text not parsed yet."""
+        out = np.fromiter((self._ids.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
+        found = int((out >= 0).sum())
+        self.hits += found
+        self.misses += len(keys) - found
+        return out
+
+    def add(self, keys: Sequence[str], summary: pd.DataFrame) -> np.ndarray:
+        """Record new texts; ``summary["code"]`` is each row's position in ``keys``. Returns their ids."""
+        start = len(self._ids)
+        for i, k in enumerate(keys):
+            if k in self._ids:
+                raise ValueError(f"ContentMemo.add: text already recorded (id {self._ids[k]})")
+            self._ids[k] = start + i
+        rows = summary.rename(columns={"code": "tid"})
+        self._parts.append(rows.assign(tid=rows["tid"].to_numpy() + start))
+        return np.arange(start, start + len(keys), dtype=np.int64)
+
+    def table(self) -> pd.DataFrame:
+        """Every recorded role: ``tid`` and the summary columns."""
+        if len(self._parts) > 1:
+            self._parts = [pd.concat(self._parts, ignore_index=True)]
+        return self._parts[0] if self._parts else pd.DataFrame({"tid": pd.Series(dtype="int64")})
 
 
 def _raw_to_counts(raw: pd.DataFrame, *, titles: Any = True, matcher: Any = None,
                    memo: ContentMemo | None = None) -> dict[str, pd.DataFrame]:
     # each distinct text is parsed once (in this part, and across parts through the memo);
     # its roles' (family, flags) rows are then counted once per posting that carries it
-    html = raw["html"].fillna("")
-    codes, uniques = pd.factorize(html, sort=False)
-    uniques = [str(u) for u in uniques]
-    summaries: list[pd.DataFrame | None] = [memo.get(u) if memo is not None else None for u in uniques]
-    todo = [i for i, s in enumerate(summaries) if s is None]
-    if todo or not uniques:
-        first = pd.Series(np.arange(len(raw))).groupby(codes).first()
-        reps = raw.iloc[first.loc[todo].to_numpy()].reset_index(drop=True)
-        reps = reps.assign(posting_id=pd.array([str(i) for i in todo], dtype="string"))
+    memo = memo if memo is not None else ContentMemo(max_items=max(1, len(raw)))
+    meta = RAW_TO_COUNTS.meta(matcher=matcher)["role_counts"]
+    value_cols = [c for c in meta.columns if c not in COUNT_KEYS]
+    codes, uniques = pd.factorize(raw["html"].fillna(""), sort=False)
+    keys = [str(u) for u in uniques]
+    memo.reserve(len(keys))
+    tids = memo.ids(keys)
+    todo = np.flatnonzero(tids < 0)
+    if len(todo):
+        _, first = np.unique(codes, return_index=True)  # codes are 0..n-1: first row of each text
+        reps = raw.iloc[first[todo]].reset_index(drop=True)
+        reps = reps.assign(posting_id=pd.array([str(i) for i in range(len(todo))], dtype="string"))
         posts = _clean_text(reps)["postings"]
         split = _split_roles(posts, titles=titles)
         tagged = _tag_skills(split["roles"], matcher=matcher)
-        counted = count_roles_frame(split["roles"], tagged["skill_flags"])
-        by_code = dict(iter(counted.groupby("code", sort=False)))
-        empty = counted.iloc[:0]
-        for i in todo:
-            s = by_code.get(i, empty).drop(columns=["code"]).reset_index(drop=True)
-            summaries[i] = s
-            if memo is not None:
-                memo.put(uniques[i], s)
+        summary = count_roles_frame(split["roles"], tagged["skill_flags"])
+        tids[todo] = memo.add([keys[i] for i in todo], summary)
+    texts = pd.DataFrame({"postings": [len(raw)], "distinct": [len(keys)], "parsed": [len(todo)]}, dtype="int64")
+    if not len(raw):
+        return {"role_counts": meta, "texts": texts}
     # postings per (month, source, text), then each text's roles weighted by that number
     per = pd.DataFrame({"month": raw["month"].astype("string").to_numpy(),
-                        "source": raw["source"].astype("string").to_numpy(), "code": codes})
-    per = per.groupby(["month", "source", "code"], sort=False).size().rename("k").reset_index()
-    table = pd.concat(
-        [s.assign(code=i) for i, s in enumerate(summaries) if len(s)], ignore_index=True
-    ) if any(len(s) for s in summaries) else None
-    meta = RAW_TO_COUNTS.meta(matcher=matcher)["role_counts"]
-    if table is None:
-        return {"role_counts": meta}
-    rows = per.merge(table, on="code", how="inner")
-    value_cols = [c for c in meta.columns if c not in COUNT_KEYS]
+                        "source": raw["source"].astype("string").to_numpy(), "tid": tids[codes]})
+    per = per.groupby(["month", "source", "tid"], sort=False).size().rename("k").reset_index()
+    rows = per.merge(memo.table(), on="tid", how="inner")
     w = rows["k"].to_numpy()
-    vals = rows[[c for c in value_cols if c != "roles"]].astype("int64").mul(w, axis=0)
+    vals = rows[value_cols[1:]].astype("int64").mul(w, axis=0)
     vals.insert(0, "roles", w)
-    out = _group_counts(pd.concat([rows[COUNT_KEYS], vals[value_cols]], axis=1), value_cols)
-    return {"role_counts": out}
+    counts = _group_counts(pd.concat([rows[COUNT_KEYS], vals], axis=1), value_cols)
+    return {"role_counts": counts, "texts": texts}
 
 
 def count_roles_frame(roles: pd.DataFrame, skill_flags: pd.DataFrame) -> pd.DataFrame:
     """Per role: ``code`` (the posting id as an int), ``role_family`` and its flags as 0/1.
 
-    The row-level form of :func:`count_roles`, used to keep one summary per distinct text.
+    The row-level form of :func:`count_roles`, used to keep one summary per distinct text;
+    the columns after ``role_family`` are those of :func:`count_roles` after ``roles``.
     """
     key = ["posting_id", "role_index"]
     flag_cols = [c for c in skill_flags.columns if c not in (*key, "has_text") and skill_flags[c].dtype == bool]
@@ -432,9 +451,12 @@ SPLIT_ROLES = Step("split_roles", _split_roles, (_postings_meta,), ("roles", "ro
 TAG_SKILLS = Step("tag_skills", _tag_skills, (_roles_meta,), ("skill_hits", "skill_flags"),
                   resources=("matcher",))
 COUNT_ROLES = Step("count_roles", _count_roles, (_roles_meta, _flags_meta), ("role_counts",))
-RAW_TO_COUNTS = Step("raw_to_counts", _raw_to_counts, (_raw_meta,), ("role_counts",),
+RAW_TO_COUNTS = Step("raw_to_counts", _raw_to_counts, (_raw_meta,), ("role_counts", "texts"),
                      resources=("titles", "matcher", "memo"),
-                     meta_fn=lambda **res: _count_roles(_roles_meta(), TAG_SKILLS.meta(**res)["skill_flags"]))
+                     meta_fn=lambda **res: {
+                         **_count_roles(_roles_meta(), TAG_SKILLS.meta(**res)["skill_flags"]),
+                         "texts": pd.DataFrame({c: pd.Series(dtype="int64") for c in ("postings", "distinct", "parsed")}),
+                     })
 
 # resources used only to compute a step's meta (cheap stand-ins for the heavy objects)
 _META_RESOURCES: dict[str, dict[str, Any]] = {"split_roles": {"titles": False}}
@@ -650,6 +672,8 @@ class Engine:
                     dashboard_address=None, silence_logs=logging.ERROR,
                 )
                 self.client = Client(self._cluster)
+                # scatter(broadcast=True) reaches only the workers already registered
+                self.client.wait_for_workers(self.workers, timeout=120)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -728,11 +752,18 @@ class Engine:
 
     # ------------------------------------------------------------------ datasets
 
-    def map_parts(self, tasks: Sequence[PartTask], *, desc: str = "parts", **resources: Any) -> list[PartResult]:
+    def map_parts(self, tasks: Sequence[PartTask], *, desc: str = "parts", affinity: bool = False,
+                  **resources: Any) -> list[PartResult]:
         """Run :func:`run_part` on every task; results in task order.
 
         On pandas the parts run one after another in this process (memory bounded by one
         part); on Dask one task per part, with the resources shipped once per worker.
+
+        With ``affinity``, the parts of one folder (one source and year) are sent to the same
+        worker, folders spread over the workers by input size: a stateful resource such as a
+        :class:`ContentMemo` then sees every repeat of a text within a source-year on one
+        worker, instead of each worker parsing it again. (An idle worker may still take over
+        queued parts.)
         """
         from tqdm.auto import tqdm
 
@@ -743,11 +774,36 @@ class Engine:
 
         client = self._need_client()
         shipped = {k: self._ship(v) for k, v in resources.items()}
-        futures = client.map(run_part, list(tasks), pure=False, **shipped)
+        if affinity:
+            where = _assign_folders(tasks, sorted(client.scheduler_info()["workers"]))
+            futures = [client.submit(run_part, t, workers=[where[_folder(t)]], allow_other_workers=True,
+                                     pure=False, **shipped) for t in tasks]
+        else:
+            futures = client.map(run_part, list(tasks), pure=False, **shipped)
         with tqdm(total=len(futures), desc=desc, unit="part", disable=disable) as bar:
             for _ in as_completed(futures):
                 bar.update(1)
         return client.gather(futures)
+
+
+def _folder(task: PartTask) -> str:
+    return task.relpath.rsplit("/", 1)[0] if "/" in task.relpath else ""
+
+
+def _assign_folders(tasks: Sequence[PartTask], workers: list[str]) -> dict[str, str]:
+    """Folders to workers, largest first to the least loaded (input bytes as the load)."""
+    if not workers:
+        raise RuntimeError("the Dask cluster has no workers")
+    size: dict[str, int] = {}
+    for t in tasks:
+        size[_folder(t)] = size.get(_folder(t), 0) + sum(Path(p).stat().st_size for p in t.inputs)
+    load = dict.fromkeys(workers, 0)
+    where = {}
+    for f in sorted(size, key=lambda f: (-size[f], f)):
+        w = min(load, key=lambda w: (load[w], w))
+        where[f] = w
+        load[w] += size[f]
+    return where
 
 
 def _one_output(part: pd.DataFrame, step: Step, name: str, **resources: Any) -> pd.DataFrame:
