@@ -307,7 +307,21 @@ _FIELD_START = re.compile(r"\||:\s|\s[-–—/]\s")
 # a short capitalised qualifier after a title ends its line: "Product Manager Machine Learning:"
 _QUALIFIER_TAIL = re.compile(r"(?:\s+(?:[A-Z0-9][\w+#&/.-]*|of|for|and|&|the|\([^()]*\)))(?:\s+(?:[A-Z0-9][\w+#&/.-]*|of|for|and|&|the|\([^()]*\))){0,3}\s*:?\s*$")
 _PUNCT = re.compile(r"[.!?;]")
-_LIST_TAIL = re.compile(r"^\s*(?:$|[-–—:|(,/→]|->|https?://|with\b|for\b|\d|\[)")
+# what may follow a title that stands alone: an end, a separator, a link, "with ...", or a
+# role noun and a separator ("Product Manager role: https://...")
+_LIST_TAIL = re.compile(r"^\s*(?:$|[-–—:|(,/→]|->|https?://|with\b|for\b|\d|\[|(?:role|position|opening)\s*(?:$|[-–—:|(]|https?://))")
+
+
+def _list_lead_hires(low: str, line_start: int, c: LabelCues) -> bool:
+    """The list holding the line at ``line_start`` is introduced by a hiring line ending in ":"."""
+    end = line_start - 1
+    while end > 0:
+        start = low.rfind("\n", 0, end) + 1
+        line = low[start:end].strip()
+        if line and _BULLET.match(low, start, end) is None:
+            return line.endswith(":") and bool(c.hiring.search(line))
+        end = start - 1
+    return False
 
 
 class Mention(NamedTuple):
@@ -370,6 +384,9 @@ def pm_mentions(text: str, c: LabelCues | None = None) -> list[Mention]:
             if cue is not None:
                 gap = before[cue.end() :]
             elif c.hiring_after.search(low, b, e) or (prev < s and c.hiring.search(low, prev, s)):
+                gap = before
+            elif bullet is not None and _list_lead_hires(low, line_start, c):
+                # an item of a list that a hiring line introduces ("... with roles for:")
                 gap = before
             else:
                 continue
