@@ -450,3 +450,171 @@ def test_a_role_found_in_running_text_does_not_take_the_whole_post():
 
 def test_pm_title_followed_by_a_modifier_is_no_role():
     assert one("Acme | Product Designer | NYC\nYou have 4+ years of product management experience.")["is_pm_role"] == 0
+
+
+# --------------------------------------------------------------------------- mechanisms that generalise
+
+
+def test_a_title_line_heads_its_section_up_to_the_next_role():
+    text = (
+        "Quillfern | Lisbon | Full time\nHiring a backend engineer and a product manager.\n\n"
+        "BACKEND ENGINEER - FULL TIME\nYou write Go every day and run Kafka in production.\n\n"
+        "PRODUCT MANAGER - FULL TIME - LISBON\nDuties:\nOwn the roadmap for our ordering app\n"
+        "Key things we are looking for:\nDeep understanding of mobile technologies\n\n"
+        "Design intern - send your portfolio\nYou know Figma."
+    )
+    r = one(text)
+    assert r["pm_requires_technical"] == 1 and r["technical_terms"] == "Technical understanding"
+    assert r["pm_requirements_stated"] == 1  # a bare-verb duty of its own section
+
+
+def test_a_list_entry_owns_its_line_only():
+    text = "Tansy Labs | SF\nHiring:\n- Sr full stack\n- Product manager\n- UX eng\nJavascript, Rails, Node, React"
+    r = one(text)
+    assert r["is_pm_role"] == 1 and r["pm_requires_technical"] == 0 and r["pm_requirements_stated"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "technical"),
+    [
+        ("Orrery Bio | SLC\nHiring: Data Engineer - Engineering Product Manager - QA Engineer", 1),  # modifier before
+        ("Harbor Gull | SF\nMany open roles:\n- Senior Rust Engineer\n- Product Manager, Data + ML\n- Designer", 1),
+        ("Bexley | SF\nOpenings:\n* Group Product Manager, Platform (hybrid, $200k): https://bexley.example/1", 1),
+        ("Cobalt Wren | NYC\nWe're hiring:\n* A product manager preferably with experience in healthcare", 0),
+        ("Cobalt Wren | NYC | Product Managers, Product Designers | Onsite", 0),  # a list of roles, not a title
+    ],
+)
+def test_title_words_around_the_pm_title(text, technical):
+    r = one(text)
+    assert r["is_pm_role"] == 1 and r["pm_requires_technical"] == technical
+
+
+def test_another_role_vetoes_a_title_only_as_a_list_item():
+    # "Developer" is another role of the post, yet "developer experience" qualifies the PM title
+    text = "Tansy Labs | SF | Product Managers for 1) Developer Experience and 2) Sales Tools, Developer | Onsite"
+    assert one(text)["pm_requires_technical"] == 1
+
+
+def test_paragraphs_bound_an_address_to_every_hire():
+    # the splitter joins the shared lines; the labeller restores the blank lines between them
+    text = (
+        "Quillfern | Engineers, Analysts, Product Managers | NYC\n\n"
+        "We love curious people and hire them across every team.\n\n"
+        "We're mostly a Java shop. If you write clean, tested Java code, we want to talk to you.\n\n"
+        "Product Manager: https://quillfern.example/pm"
+    )
+    r = one(text)
+    assert r["is_pm_role"] == 1 and r["pm_requires_technical"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "technical"),
+    [
+        ("Acme | Product Manager | NYC\nYou have an interest in hard science and data science.", 0),  # T6
+        ("Acme | Product Manager | NYC\nYou are familiar with the cloud computing industry.", 0),  # market
+        ("Acme | Product Manager | NYC\nYou have an interest in games and experience with SQL.", 1),
+        ("Acme | NYC\nHiring:\n* Product Managers with monitoring, security, or analytics experience", 1),  # T8
+        ("Acme | Product Manager | NYC\nExperience in healthcare or analytics is required.", 0),  # P1
+        ("Acme | Product Manager | NYC\nYou have shipped a data product or have strong data chops.", 1),
+        ("Acme | Product Manager | NYC\nIt doesn't matter whether your CV says PHP or PhD.", 0),
+        ("Acme | Product Manager | NYC\nYou own the roadmap.\nAcme is an equal opportunity employer and "
+         "considers qualified applicants in accordance with the Police Code.", 0),  # boilerplate
+    ],
+)
+def test_what_is_not_a_skill_ask(text, technical):
+    assert one(text)["pm_requires_technical"] == technical
+
+
+def test_an_ask_pointing_back_at_the_stack_is_a_shared_preference():
+    text = (
+        "Acme | Engineers, Product Managers | NYC\n\n"
+        "Our technology stack includes Scala and Kafka. Experience with our stack is a bonus, "
+        "but not required for all roles."
+    )
+    r = one(text)
+    assert (r["pm_requires_technical"], r["pm_prefers_technical"]) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("Acme | Engineers, Product Managers | NYC\n\nIf you are looking for a vibrant start-up, "
+         "we could have the perfect opportunity for you.", 0),  # an invitation (S2)
+        ("Acme | Engineers, Product Managers | NYC\n\nVisit our careers page for all open reqs.", 0),
+        ("Acme | NYC\nProduct Manager\nSF | Full-time | $120-170k + equity", 0),  # fields and pay
+        ("Acme | Engineers, Product Managers | NYC\n\nWe are looking for people with an ownership "
+         "mentality who work well on their own.", 1),  # S1
+    ],
+)
+def test_what_states_a_requirement(text, stated):
+    assert one(text)["pm_requirements_stated"] == stated
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Acme | REMOTE\nBackend Engineer role: https://acme.example/1\nProduct Manager role: https://acme.example/2", 1),
+        ("Acme | Engineer | NYC\nInterview process:\n1. Coding challenge\n2. Chat w/ a Product Manager", 0),
+    ],
+)
+def test_pm_roles_in_lists(text, expected):
+    assert one(text)["is_pm_role"] == expected
+
+
+def test_items_of_a_list_a_hiring_line_introduces_are_hired():
+    lead = "We're hiring across teams, with roles for:\n"
+    item = "2. Experienced technical team leads, operations engineers, product managers, and designers."
+    assert [m.title for m in pm_mentions(f"Acme | SF\n{lead}1. Engineers who love Clojure.\n{item}")] == [
+        "product managers"
+    ]
+    assert pm_mentions(f"Acme | SF\nOur teams:\n1. Engineers who love Clojure.\n{item}") == []
+
+
+# --------------------------------------------------------------------------- one row per PM role
+
+
+def test_pm_role_asks_one_row_per_role_and_the_post_label_is_their_aggregate():
+    from trendlab.label import ROLE_ASK_COLUMNS, pm_role_asks
+
+    posts = pd.DataFrame({"posting_id": ["a", "b", "c"], "text": [
+        "Acme | NYC\nHiring:\n\nData Product Manager\nYou know SQL.\n\nProduct Owner\nYou talk to customers. Python a plus.",
+        "Bolt | Backend Engineer | Remote\nYou will work with our product managers.",
+        fixture("shared_ask"),
+    ]})
+    asks = pm_role_asks(posts)
+    assert asks.columns.tolist() == ROLE_ASK_COLUMNS
+    a = asks[asks["posting_id"] == "a"].set_index("role_title")
+    assert a.index.tolist() == ["Data Product Manager", "Product Owner"]
+    assert a["pm_index"].tolist() == [0, 1]
+    assert a.loc["Data Product Manager", ["technical_title", "requires_technical"]].tolist() == [True, True]
+    assert a.loc["Data Product Manager", "required_families"] == "data_sql"
+    assert a.loc["Product Owner", ["requires_technical", "prefers_technical"]].tolist() == [False, True]
+    assert a.loc["Product Owner", "preferred_families"] == "coding"
+    assert "b" not in set(asks["posting_id"])  # no PM role, no row
+    # the post labels are the roles' answers, any role holding
+    labels = label_posts(posts.rename(columns={"posting_id": "id"})).set_index("id")
+    agg = asks.groupby("posting_id")[["requires_technical", "prefers_technical", "requires_eng_background",
+                                      "requirements_stated"]].any().astype(int)
+    for col in agg.columns:
+        assert labels.loc[agg.index, f"pm_{col}"].tolist() == agg[col].tolist(), col
+    # role_index is the splitter's: the key of the roles table
+    split = roles_of(posts.loc[0, "text"]).set_index("role_index")["role_title"]
+    assert [split[int(i)] for i in a["role_index"]] == a.index.tolist()
+
+
+def test_pm_asks_table_keys_and_checks_the_roles_table():
+    from trendlab.label import pm_asks_table
+
+    postings = pd.DataFrame({"source": "hn", "posting_id": ["7", "8"], "month": ["2016-03", "2016-02"],
+                             "text": ["Acme | Product Manager | NYC\nYou know SQL.", "Bolt | Engineer | SF"]})
+    roles = pd.DataFrame({"posting_id": ["7", "8"], "role_index": [0, 0], "role_title": ["Product Manager", "Engineer"]})
+    before = postings.copy()
+    t = pm_asks_table(postings, roles)
+    pd.testing.assert_frame_equal(postings, before)
+    assert t[["source", "month", "posting_id", "role_index", "requires_technical"]].values.tolist() == [
+        ["hn", "2016-03", "7", 0, True]
+    ]
+    with pytest.raises(ValueError, match=r"posting '7' role_index 0: 'Product Manager' here, 'Designer' in roles"):
+        pm_asks_table(postings, roles.assign(role_title=["Designer", "Engineer"]))
+    with pytest.raises(ValueError, match=r"roles lacks column\(s\) \['role_title'\]"):
+        pm_asks_table(postings, roles.drop(columns="role_title"))

@@ -28,7 +28,11 @@ The PM columns are empty when ``is_pm_role`` is 0.
 
 Which text is the PM's
 ----------------------
-A skill counts for the PM only where the text asks it of the PM. The text is cut into units
+A skill counts for the PM only where the text asks it of the PM. The PM's own text is read
+from the layout: a line that opens with the PM title heads the lines below it up to the next
+line that opens with another role's title (a list entry followed by the next entry owns its
+line only); otherwise the splitter's reading of the role's paragraph or section is kept, with
+the post's blank lines restored. The text is cut into units
 (a sentence, a list item or a line), each under the heading above it. A unit of the PM's own
 text (its paragraph or section, or the whole post when the PM is its only role) counts when it
 asks something (second person, "experience with", "required", "a plus", ...) or sits under an
@@ -37,7 +41,10 @@ technology ("Our stack is ...", "we use ...", "built with ..."), address other r
 engineers ..."), or sit under a company heading ("About us:", "Benefits:"). In a post with
 several roles, text shared by all of them counts only in a paragraph that addresses every hire
 ("we need individuals with ...", "all roles ...") and names no other role. The skill header of
-the PM's own header line counts ("Data PM | SQL, Python"). Every cue is data, in
+the PM's own header line counts ("Data PM | SQL, Python"). A skill named as an interest
+("an interest in data science") or as an industry ("the cloud computing industry") is no ask
+(T6); experience in a technical domain is ("security or analytics experience"), when every
+alternative offered is technical (T8, P1). Every cue is data, in
 ``trendlab/taxonomy/pm_label_cues.csv``; the skill terms and their required/preferred status
 are the skill taxonomy's.
 
