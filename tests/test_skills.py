@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trendlab.clean.skills import (
+    DROP_REASONS,
     RIGHT_BOUNDARY,
     SKILL_HITS_COLUMNS,
     Hit,
@@ -25,8 +26,8 @@ def m() -> SkillMatcher:
     return SkillMatcher.from_taxonomy()
 
 
-def ids(m: SkillMatcher, text: str) -> list[str]:
-    return [h.taxonomy_id for h in m.find(text)]
+def ids(m: SkillMatcher, text: str, company: str | None = None) -> list[str]:
+    return [h.taxonomy_id for h in m.find(text, company=company)]
 
 
 def status(m: SkillMatcher, text: str) -> dict[str, str]:
@@ -138,6 +139,85 @@ def test_low_code_and_product_families(m):
     assert fams == {"discovery_research", "roadmapping_prioritisation", "experimentation", "metrics", "specs_prds"}
 
 
+def test_technical_skills_are_no_engineering_background(m):
+    # LABELLING.md rule E1: a background is a degree or prior engineering work
+    for text in ("Strong technical skills", "technical depth", "technically minded", "data structures and algorithms"):
+        fams = {h.family for h in m.find(text)}
+        assert fams == {"technical_aptitude"}, text
+    assert {h.family for h in m.find("a technical background, a CS degree")} == {"eng_background"}
+
+
+# --------------------------------------------------------------------------- names, descriptions, guards
+
+
+def test_mentions_in_links_and_email_addresses_are_names(m):
+    text = ("Apply: https://acme.example/jobs/python-developer.html or jobs@zapier.com; see github.com/acme. "
+            "You know Python and Zapier.")
+    assert ids(m, text) == ["coding.python", "low_code.zapier"]
+    # a form that is a domain counts when it stands alone, and dotted names are no links
+    assert ids(m, "bubble.io, ASP.NET/C# and Node.js") == ["low_code.bubble", "coding.dotnet", "coding.csharp",
+                                                          "coding.nodejs"]
+    assert ids(m, "see https://bubble.io/jobs") == []
+
+
+def test_the_employer_is_not_a_skill(m):
+    text = "Airtable | Software Engineer | SF\nAirtable's mission is to help people. You know React and Airtable."
+    assert ids(m, text) == ["coding.react"]
+    # the company can be given; only its occurrences hide terms ("Code" of "Code Kingdoms")
+    assert ids(m, "Over 1000 schools use Code Kingdoms. You write code.", company="Code Kingdoms") == ["coding.code"]
+    found = m.find("Persona verifies identities. Build user personas.", company="Persona")
+    assert [h.surface for h in found] == ["user personas"]
+    # a language or a skill list in the first field is no employer
+    assert ids(m, "JavaScript - Front End Engineer\nReact") == ["coding.javascript", "coding.react"]
+    assert ids(m, "Python, Django | Remote\nYou write Python.") == ["coding.python", "coding.django", "coding.python"]
+    assert ids(m, "Backend Engineer with a love of Python: DENVER") == ["coding.python"]
+    # a multi-word name hides the term only inside the name
+    assert ids(m, "Swift Navigation | Palo Alto\nSwift Navigation builds GPS. We write Swift.") == ["coding.swift"]
+
+
+def test_company_descriptions_are_not_asks_for_product_skills(m):
+    text = ("Misix | Milwaukee\nMisix is a data-driven marketing firm. We have an ambitious roadmap and "
+            "obsess over retention. You will own the product roadmap. We use Python.")
+    hits = m.find(text)
+    assert [(h.taxonomy_id, text[h.start - 8 : h.start].strip()) for h in hits] == [
+        ("roadmapping_prioritisation.roadmap", "own the"), ("coding.python", "We use"),
+    ]
+    # a sentence about the company that addresses the hire is an ask
+    assert ids(m, "We are looking for someone who is data-driven.") == ["metrics.product_metrics"]
+
+
+def test_guarded_forms(m):
+    assert ids(m, "Full job spec here; the CSS3 Grid spec; spec-driven development; high spec laptops") == ["coding.css"]
+    assert ids(m, "Job Specs: https://acme.example/jobs") == []
+    assert ids(m, "You write specs and PRDs.") == ["specs_prds.specs", "specs_prds.prd"]
+    assert ids(m, "a data-driven marketing firm") == []
+    for text in ("You are data-driven.", "a data-driven mindset", "make data-driven decisions"):
+        assert ids(m, text) == ["metrics.product_metrics"], text
+
+
+def test_exclusions_hide_every_term_they_overlap(m):
+    assert ids(m, "Drug discovery process automation and capacity planning") == []
+    assert ids(m, "Lead product discovery.") == ["discovery_research.product_discovery"]
+    assert ids(m, "A take-home coding challenge, code samples, then code review process. Learn to code.") == []
+    assert ids(m, "You write code and join code reviews.") == ["coding.code", "coding.code"]
+
+
+def test_tag_skills_counts_the_mentions_it_drops(m):
+    roles = pd.DataFrame({
+        "posting_id": ["1", "2"], "role_index": [0, 0],
+        "requirements_text": ["No-code tools; see github.com/acme", "Zapier connects apps. You know Python."],
+        "company": [None, "Zapier"],
+    })
+    hits = tag_skills(roles, matcher=m, company_col="company")
+    assert hits[["posting_id", "taxonomy_id"]].values.tolist() == [["1", "low_code.no_code"], ["2", "coding.python"]]
+    dropped = hits.attrs["mentions_dropped"]
+    assert set(dropped) == set(DROP_REASONS)
+    assert dropped["inside a longer term or an excluded phrase"] == 1  # "code" in "No-code"
+    assert dropped["in a link or e-mail address"] == 1 and dropped["employer name"] == 1
+    with pytest.raises(KeyError, match="nope"):
+        tag_skills(roles, matcher=m, company_col="nope")
+
+
 # --------------------------------------------------------------------------- status
 
 
@@ -168,6 +248,7 @@ def test_negation(m, text):
         "Ideally you know SQL.",
         "SQL preferred.",
         "Experience with SQL would be great.",
+        "Experience with SQL wouldn't hurt.",
         "SQL (a plus)",
         "SQL (bonus)",
     ],
@@ -203,6 +284,38 @@ def test_clauses_and_mixed_cues(m):
         "coding.python": "required", "coding.go": "required", "coding.code": "negated",
     }
     assert status(m, "Python, Go etc. are not required") == {"coding.python": "negated", "coding.go": "negated"}
+
+
+def test_negation_misfires(m):
+    # a condition ends the negation's reach
+    assert status(m, "Backbone.js, although it is not a required skill if you are a strong Javascript candidate") == {
+        "coding.javascript": "required",
+    }
+    assert status(m, "Golang is not required unless you know Rust") == {"coding.go": "negated", "coding.rust": "required"}
+    # a subject that is not the hire, and verbs that are no skill, make no negation
+    assert status(m, "Our customers don't need to worry about scalability.") == {
+        "systems_architecture.scalability": "required",
+    }
+    assert status(m, "We don't have to wait for review and reuse javascript libraries.") == {
+        "coding.javascript": "required",
+    }
+    assert status(m, "You don't need to know Rust.") == {"coding.rust": "negated"}
+    # "not a ... role" negates only what it names
+    assert status(m, "This is a systems architecture role, not a feature dev role.") == {
+        "systems_architecture.system_design": "required",
+    }
+    assert status(m, "This is not an entry-level DevOps position.") == {"cloud_devops.devops": "required"}
+
+
+def test_not_required_beside_an_optional_cue_is_a_preference(m):
+    assert status(m, "Java/C/C++ is a huge plus (not required).") == dict.fromkeys(
+        ["coding.java", "coding.c", "coding.cpp"], "preferred"
+    )
+    assert status(m, "Nice to haves (not required):\n- Docker\n- Kubernetes") == {
+        "cloud_devops.docker": "preferred", "cloud_devops.kubernetes": "preferred",
+    }
+    assert status(m, "Bonus Points (but not required):\n- C++") == {"coding.cpp": "preferred"}
+    assert status(m, "Kubernetes is not required.") == {"cloud_devops.kubernetes": "negated"}
 
 
 def test_header_sets_the_status_of_its_list(m):
@@ -329,7 +442,7 @@ def test_tag_skills_table(m):
         ("p1", 1, "roadmapping_prioritisation.roadmap", "required"),
         ("p1", 1, "low_code.airtable", "preferred"),
         ("p2", 0, "coding.code", "negated"),
-        ("p2", 0, "eng_background.technical_background", "negated"),
+        ("p2", 0, "technical_aptitude.technical_skills", "negated"),
     }
     assert hits.attrs["roles_in"] == 5 and hits.attrs["roles_without_text"] == 1
     assert hits.attrs["taxonomy_version"] == m.version

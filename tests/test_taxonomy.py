@@ -17,6 +17,8 @@ MIRROR = os.environ.get("TRENDLAB_MIRROR")  # read before the autouse fixture un
 BRIEF_FAMILIES = {
     "coding": "technical", "data_sql": "technical", "apis": "technical", "cloud_devops": "technical",
     "systems_architecture": "technical", "ai_ml": "technical", "eng_background": "technical",
+    # technical skill asked for as such is no engineering background (LABELLING.md rule E1)
+    "technical_aptitude": "technical",
     "low_code": "low_code",
     "discovery_research": "product", "roadmapping_prioritisation": "product", "experimentation": "product",
     "metrics": "product", "specs_prds": "product",
@@ -304,3 +306,37 @@ def test_committed_taxonomy_is_the_build_output(monkeypatch, capsys):
     monkeypatch.setenv("TRENDLAB_MIRROR", MIRROR)
     assert bs.main(["--check"]) == 0, capsys.readouterr().err
     assert "up to date" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- cue file: names, guards, negation keys
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (', scope = "span" }', ', scope = "line" }', r"\[status\] negation\[\d+\]: scope 'line'"),
+        (', soften = true }', ', soften = "yes" }', "soften must be true or false"),
+        ("reason = \"A job description", "why = \"A job description", r"unknown key\(s\) \['why'\]"),
+        ("drop_before = '\\b(?:job", "drop_before = '((?:job", "does not compile"),
+        ('groups = ["product", "low_code"]', 'groups = ["product", "craft"]', r"\[description\] groups \['craft'\]"),
+        ("link = '://", "lnk = '://", r"\[names\] needs 'link'"),
+    ],
+)
+def test_cue_file_rules_are_named(tax_copy, old, new, message):
+    text = (tax_copy / tx.CUES_FILE).read_text()
+    assert old in text
+    (tax_copy / tx.CUES_FILE).write_text(text.replace(old, new, 1))
+    with pytest.raises(tx.TaxonomyError, match=message):
+        tx.load_skill_cues(directory=tax_copy)
+
+
+def test_the_matcher_checks_guard_forms_and_employer_families(tax_copy):
+    from trendlab.clean.skills import SkillMatcher
+
+    text = (tax_copy / tx.CUES_FILE).read_text()
+    (tax_copy / tx.CUES_FILE).write_text(text.replace('forms = "spec(s)|specifications"', 'forms = "spec(s)|widgetry"'))
+    with pytest.raises(tx.TaxonomyError, match="'widgetry' is not a form of a term"):
+        SkillMatcher(tx.skill_taxonomy(directory=tax_copy))
+    (tax_copy / tx.CUES_FILE).write_text(text.replace('employer_families = ["data_sql"', 'employer_families = ["baking"'))
+    with pytest.raises(tx.TaxonomyError, match=r"employer_families: \['baking'\]"):
+        SkillMatcher(tx.skill_taxonomy(directory=tax_copy))

@@ -51,6 +51,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from trendlab.clean.text import company_of
 from trendlab.taxonomy import (
     CUE_KINDS,
     GROUPS,
@@ -64,7 +65,21 @@ from trendlab.taxonomy import (
 
 SKILL_HITS_COLUMNS = ["posting_id", "role_index", "skill_family", "term", "taxonomy_id", "status"]
 _STATUS_RANK = {"negated": 0, "preferred": 1, "required": 2}
-_KIND_STATUS = {"soft_optional": "preferred", "negation": "negated", "optional": "preferred", "required": "required"}
+# Negation cues with a property of their own: "soften" (preferred beside an optional cue) and
+# scope "span" (negates only what the cue's own text holds).
+_SOFT_NEGATION = "negation_soft"
+_SPAN_NEGATION = "negation_span"
+_KIND_ORDER = ("soft_optional", "negation", _SOFT_NEGATION, _SPAN_NEGATION, "optional", "required")
+_KIND_STATUS = {
+    "soft_optional": "preferred", "negation": "negated", _SOFT_NEGATION: "negated", "optional": "preferred",
+    "required": "required",
+}
+_OPTIONAL_KINDS = frozenset({"optional", "soft_optional"})
+# Why a mention found by the automaton is not a hit (the keys of tag_skills' attrs["mentions_dropped"])
+DROP_REASONS = (
+    "inside a longer term or an excluded phrase", "ambiguous form without context", "in a link or e-mail address",
+    "employer name", "guarded form out of context", "company description",
+)
 _EXCLUDED = "!excluded"
 
 # The right boundary of a term as a regular expression (the matcher checks the same rule in
@@ -81,6 +96,9 @@ _BLOCK_TAGS = {
     "blockquote": "\n", "table": "\n", "h1": "\n", "h2": "\n", "h3": "\n", "h4": "\n", "h5": "\n", "h6": "\n",
 }
 _PAREN = re.compile(r"\([^()]*\)")
+_LINKISH = frozenset("/.@:-_=?&#%~")  # a character next to a mention that may be part of a link
+_TOKEN_REST = re.compile(r"\S*")
+_EDGE_PUNCT = "()[]<>{}\"'.,;:!?*\u201c\u201d\u2018\u2019"
 _WS = re.compile(r"\s")
 
 
@@ -238,9 +256,18 @@ def _blocks_right(c: str) -> bool:
 
 @dataclass(frozen=True)
 class _Cue:
-    kind: str
+    kind: str  # a kind of skill_cues.toml, or _SOFT_NEGATION / _SPAN_NEGATION
     before: re.Pattern[str] | None
     after: re.Pattern[str] | None
+    not_before: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class _Guard:
+    drop_before: re.Pattern[str] | None
+    drop_after: re.Pattern[str] | None
+    keep_before: re.Pattern[str] | None
+    keep_after: re.Pattern[str] | None
 
 
 class SkillMatcher:
@@ -292,11 +319,45 @@ class SkillMatcher:
             for cue in cues["status"][kind]:
                 before = re.compile(f"(?:{cue['before']})$", re.I) if cue.get("before") else None
                 after = re.compile(cue["after"], re.I) if cue.get("after") else None
-                self._cues.append(_Cue(kind, before, after))
+                not_before = re.compile(f"(?:{cue['not_before']})$", re.I) if cue.get("not_before") else None
+                if cue.get("scope") == "span":
+                    kind = _SPAN_NEGATION
+                elif cue.get("soften"):
+                    kind = _SOFT_NEGATION
+                self._cues.append(_Cue(kind, before, after, not_before))
                 for s in expand_forms(cue["anchor"]):
                     self._anchors.setdefault(match_key(s), []).append(len(self._cues) - 1)
         seg = cues["segmentation"]
         self._contrast = {w.lower() for w in seg["contrast"]}
+        self._cond_rx = re.compile(
+            r"\b(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in seg["conditions"]) + r")\b", re.I
+        )
+        names = cues["names"]
+        self._link_rx = re.compile(names["link"])
+        self._suffix_rx = re.compile(names["company_suffix"], re.I)
+        self._not_company_rx = re.compile(names["not_company"], re.I)
+        self._company_words = int(names["company_max_words"])
+        unknown = sorted(set(names["employer_families"]) - set(group_of))
+        if unknown:
+            raise TaxonomyError(f"skill_cues.toml [names] employer_families: {unknown} are not in skill_families.csv")
+        self._employer_families = frozenset(names["employer_families"])
+        self._company_cache: dict[str, tuple[str, frozenset[str], re.Pattern[str] | None]] = {}
+        desc = cues["description"]
+        self._desc_tids = frozenset(t for t, g in self._group.items() if g in desc["groups"])
+        self._subject_rx = re.compile(desc["subject"], re.I)
+        self._ask_rx = re.compile(desc["ask"], re.I)
+        self._guards: dict[str, _Guard] = {}
+        for i, g in enumerate(cues.get("guard", [])):
+            guard = _Guard(*(
+                re.compile(f"(?:{g[k]})$" if k.endswith("before") else g[k], re.I) if g.get(k) else None
+                for k in ("drop_before", "drop_after", "keep_before", "keep_after")
+            ))
+            for f in expand_forms(g["forms"]):
+                key = match_key(f)
+                if owner.get(key, _EXCLUDED) == _EXCLUDED:
+                    raise TaxonomyError(f"skill_cues.toml [[guard]] {i + 1}: {f!r} is not a form of a term")
+                self._guards[key] = guard
+        self._guard_tids = frozenset(owner[k] for k in self._guards)
 
         # what a lower-cased key is: (taxonomy id or None, exact case-sensitive surfaces or
         # None, ambiguous, a cue anchor, a contrast word)
@@ -490,13 +551,17 @@ class SkillMatcher:
         """
         return [Occurrence(x.tid, x.start, x.end) for x in self._scan(text)[0] if x.tid != _EXCLUDED]
 
-    def find(self, text: str | None) -> list[Hit]:
+    def find(self, text: str | None, company: str | None = None) -> list[Hit]:
         """Every mention of a taxonomy term in ``text``, with its status, in text order.
 
         Parameters
         ----------
         text : str or None
             Plain text (HTML leftovers are tolerated); None or NA gives no hits.
+        company : str, optional
+            The employer's name. Mentions inside its occurrences are the employer, not asks
+            ("Airtable's mission is ..."). Without it, the company field of the text's first
+            line is used (:func:`trendlab.clean.text.company_of`).
 
         Returns
         -------
@@ -506,14 +571,16 @@ class SkillMatcher:
         --------
         >>> m = SkillMatcher.from_taxonomy()
         >>> [(h.term, h.status) for h in m.find("Nice to have: Airtable or Zapier. This is not a technical role.")]
-        [('Airtable', 'preferred'), ('Zapier', 'preferred'), ('Technical background', 'negated')]
+        [('Airtable', 'preferred'), ('Zapier', 'preferred'), ('Technical skills', 'negated')]
+        >>> [h.term for h in m.find("Zapier | Backend Engineer | Remote\\nZapier connects apps. You know Python.")]
+        ['Python']
         """
         if text is None or text is pd.NA or (isinstance(text, float) and text != text):
             return []
         if not isinstance(text, str):
             raise TypeError(f"find() needs a str, got {type(text).__name__}")
         t, spans = _decode_markup(text)
-        ms, statuses = self._analyse(t)
+        ms, statuses = self._analyse(t, company if isinstance(company, str) and company.strip() else None)
         if not ms:
             return []
         omap = _OffsetMap(spans) if spans else None
@@ -523,14 +590,37 @@ class SkillMatcher:
             hits.append(Hit(self._term[x.tid], self._family[x.tid], x.tid, s, e, st, t[x.start : x.end]))
         return hits
 
-    def _analyse(self, t: str) -> tuple[list[_Mention], list[str]]:
-        """Mentions in decoded text ``t`` after exclusions, longest match and context, with statuses."""
+    def _analyse(
+        self, t: str, company: str | None = None, counts: dict[str, int] | None = None
+    ) -> tuple[list[_Mention], list[str]]:
+        """Mentions in decoded text ``t`` after exclusions, longest match and context, with statuses.
+
+        ``counts`` (optional) adds up the mentions dropped, by reason (:data:`DROP_REASONS`).
+        """
         ms, anchors, contrasts, ambiguous = self._scan(t)
         if not ms:
             return ms, []
-        ms = self._longest(ms)
+        ms, nested = self._longest(ms)
+        if nested and counts is not None:
+            counts[DROP_REASONS[0]] += nested
+        if not ms:
+            return ms, []
+        ms = self._names(t, ms, company, counts)
         if ambiguous:
+            n = len(ms)
             ms = self._in_context(t, ms)
+            if counts is not None and n != len(ms):
+                counts[DROP_REASONS[1]] += n - len(ms)
+        guarded = described = False
+        for x in ms:
+            if x.tid in self._guard_tids:
+                guarded = True
+            if x.tid in self._desc_tids:
+                described = True
+        if guarded:
+            ms = self._guard(t, ms, counts)
+        if described:
+            ms = self._describe(t, ms, company, counts)
         if not ms:
             return ms, []
         if anchors:
@@ -561,11 +651,15 @@ class SkillMatcher:
                 keep.append(a)
         return keep
 
-    def statuses_by_term(self, text: str | None) -> dict[str, str]:
+    def statuses_by_term(
+        self, text: str | None, company: str | None = None, counts: dict[str, int] | None = None
+    ) -> dict[str, str]:
         """``{taxonomy_id: status}`` for a text, keeping the strongest status of each term.
 
         The reduction :func:`tag_skills` applies per role (required > preferred > negated),
-        without building :class:`Hit` objects.
+        without building :class:`Hit` objects. ``company`` is as in :meth:`find`; ``counts``
+        (a dict with the keys of :data:`DROP_REASONS`), when given, adds up the mentions that
+        were found but are not hits, by reason.
 
         Examples
         --------
@@ -576,7 +670,9 @@ class SkillMatcher:
             return {}
         if not isinstance(text, str):
             raise TypeError(f"statuses_by_term() needs a str, got {type(text).__name__}")
-        ms, statuses = self._analyse(_decode_markup(text)[0])
+        ms, statuses = self._analyse(
+            _decode_markup(text)[0], company if isinstance(company, str) and company.strip() else None, counts
+        )
         best: dict[str, str] = {}
         for x, st in zip(ms, statuses, strict=True):
             old = best.get(x.tid)
@@ -587,16 +683,29 @@ class SkillMatcher:
     # ------------------------------------------------------------------ rules
 
     @staticmethod
-    def _longest(ms: list[_Mention]) -> list[_Mention]:
-        """Drop mentions inside a longer one, then the excluded phrases themselves."""
+    def _longest(ms: list[_Mention]) -> tuple[list[_Mention], int]:
+        """Drop mentions inside a longer one, then the excluded phrases and what overlaps them.
+
+        An excluded phrase says its words are read together ("drug discovery"), so a term that
+        shares words with it ("discovery process" in "drug discovery process") goes too.
+        Returns the kept mentions and how many term mentions were dropped.
+        """
         keep = []
         reach = -1  # furthest end among earlier (or equal-start, longer) mentions
+        excluded = 0
         for x in ms:  # sorted by start, then longest first
+            if x.tid == _EXCLUDED:
+                excluded += 1
             if x.end <= reach:
                 continue
             keep.append(x)
             reach = max(reach, x.end)
-        return [x for x in keep if x.tid != _EXCLUDED]
+        if excluded:
+            ex = [x for x in keep if x.tid == _EXCLUDED]
+            if ex:
+                keep = [x for x in keep if x.tid != _EXCLUDED
+                        and not any(y.start < x.end and x.start < y.end for y in ex)]
+        return keep, len(ms) - excluded - len(keep)
 
     def _in_context(self, t: str, ms: list[_Mention]) -> list[_Mention]:
         """Keep an ambiguous mention only in a list with a confirmed one or next to a context word."""
@@ -619,6 +728,143 @@ class SkillMatcher:
                             confirmed[i] = changed = True
                             break
         return [x for x, ok in zip(ms, confirmed, strict=True) if ok]
+
+    def _names(
+        self, t: str, ms: list[_Mention], company: str | None, counts: dict[str, int] | None
+    ) -> list[_Mention]:
+        """Drop the mentions that are part of a name: inside a link or an e-mail address, or the employer."""
+        n = len(t)
+        linked = [
+            i for i, x in enumerate(ms)
+            if ((x.start and t[x.start - 1] in _LINKISH) or (x.end < n and t[x.end] in _LINKISH))
+            and self._in_link(t, x.start, x.end)
+        ]
+        if linked:
+            drop = set(linked)
+            ms = [x for i, x in enumerate(ms) if i not in drop]
+            if counts is not None:
+                counts[DROP_REASONS[2]] += len(linked)
+        if not ms:
+            return ms
+        spans = self._employer_spans(t, ms, company)
+        if spans:
+            k = len(ms)
+            ms = [x for x in ms if not any(a <= x.start and x.end <= b for a, b in spans)]
+            if counts is not None:
+                counts[DROP_REASONS[3]] += k - len(ms)
+        return ms
+
+    def _in_link(self, t: str, s: int, e: int) -> bool:
+        """``t[s:e]`` sits inside a link, an e-mail address or a domain name longer than itself."""
+        ts = max(t.rfind(" ", 0, s), t.rfind("\n", 0, s), t.rfind("\t", 0, s)) + 1
+        te = _TOKEN_REST.match(t, e).end()
+        token = t[ts:te].strip(_EDGE_PUNCT)
+        return token != t[s:e] and self._link_rx.search(token) is not None
+
+    def _employer(self, t: str, company: str | None, first_line_mention: bool) -> str | None:
+        """The employer's name: ``company`` when given, else the company field of the first line."""
+        if company is None:
+            if not first_line_mention:
+                return None
+            nl = t.find("\n")
+            company = company_of(t if nl == -1 else t[:nl])
+            if company is None:
+                return None
+        return self._company_name(company)[0]
+
+    def _company_name(self, company: str) -> tuple[str, frozenset[str], re.Pattern[str] | None]:
+        """The company's name without legal or domain endings, the terms found in it, and a
+        pattern for its occurrences when it names an employer that hides a term (cached).
+
+        No pattern when the name holds no term or several (a skill list), is long or reads as
+        a role, a list or a practice, or is exactly a term outside the employer families (a
+        language: "JavaScript - Front End Engineer").
+        """
+        got = self._company_cache.get(company)
+        if got is None:
+            name = self._suffix_rx.sub("", company.strip()).strip()
+            found = self._longest(self._scan(name)[0])[0]
+            tids = frozenset(x.tid for x in found)
+            rx = None
+            if len(tids) == 1 and len(name.split()) <= self._company_words and not self._not_company_rx.search(name):
+                (tid,) = tids
+                exact = len(found) == 1 and found[0].start == 0 and found[0].end == len(name)
+                if not exact or self._family[tid] in self._employer_families:
+                    rx = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, name.split())) + r"(?!\w)", re.I)
+            got = self._company_cache[company] = (name, tids, rx)
+        return got
+
+    def _employer_spans(self, t: str, ms: list[_Mention], company: str | None) -> list[tuple[int, int]]:
+        """Where the employer's name occurs in ``t`` (ignoring case), when the name holds one term.
+
+        A name holding no term hides nothing; one holding several is a list of skills ("Python,
+        Django | Remote"), not a company.
+        """
+        if company is None:
+            nl = t.find("\n")
+            if nl != -1 and ms[0].start >= nl:
+                return []
+            company = company_of(t if nl == -1 else t[:nl])
+            if company is None:
+                return []
+        rx = self._company_name(company)[2]
+        return [(m.start(), m.end()) for m in rx.finditer(t)] if rx is not None else []
+
+    def _guard(self, t: str, ms: list[_Mention], counts: dict[str, int] | None) -> list[_Mention]:
+        """Drop mentions of guarded forms out of their context (``[[guard]]`` in the cue file)."""
+        keep = []
+        for x in ms:
+            if x.tid in self._guard_tids:
+                g = self._guards.get(match_key(t[x.start : x.end]))
+                if g is not None and not _guard_passes(g, t, x.start, x.end):
+                    continue
+            keep.append(x)
+        if counts is not None and len(keep) != len(ms):
+            counts[DROP_REASONS[4]] += len(ms) - len(keep)
+        return keep
+
+    def _describe(
+        self, t: str, ms: list[_Mention], company: str | None, counts: dict[str, int] | None
+    ) -> list[_Mention]:
+        """Drop product and low-code mentions in sentences that describe the company, not the hire."""
+        keep = []
+        name: str | None = ""  # the employer, looked up once when first needed
+        for x in ms:
+            if x.tid in self._desc_tids:
+                a, b = self._sentence_bounds(t, x.start)
+                sent = t[a:b]
+                if not self._ask_rx.search(sent):
+                    if self._subject_rx.match(sent):
+                        continue
+                    if name == "":
+                        name = self._employer(t, company, True)
+                    if name and sent.lstrip(" \t*-\u2022").lower().startswith(name.lower() + " "):
+                        continue
+            keep.append(x)
+        if counts is not None and len(keep) != len(ms):
+            counts[DROP_REASONS[5]] += len(ms) - len(keep)
+        return keep
+
+    def _sentence_bounds(self, t: str, p: int) -> tuple[int, int]:
+        """``[start, end)`` of the sentence (within its line) holding position ``p``."""
+        left = t.rfind("\n", 0, p) + 1
+        right = t.find("\n", p)
+        right = len(t) if right == -1 else right
+        k = p
+        while True:
+            k = max(t.rfind(ch, left, k) for ch in ".!?")
+            if k < left:
+                break
+            if self._sentence_end(t, k):
+                left = k + 1
+                break
+        m = self._sent_rx.search(t, p, right)
+        while m:
+            if self._sentence_end(t, m.start()):
+                right = m.start()
+                break
+            m = self._sent_rx.search(t, m.start() + 1, right)
+        return left, right
 
     def _context_before(self, t: str, s: int) -> bool:
         """The words right before ``s`` (spaces or a colon between) are a context phrase ("in")."""
@@ -644,10 +890,12 @@ class SkillMatcher:
                     if not m:
                         continue
                     b = m.end()
+                if cue.not_before is not None and cue.not_before.search(t, max(0, a - 60), a):
+                    continue
                 found.append((a, b, cue.kind))
         if not found:
             return found
-        found.sort(key=lambda c: (c[0], -c[1], CUE_KINDS.index(c[2])))
+        found.sort(key=lambda c: (c[0], -c[1], _KIND_ORDER.index(c[2])))
         keep, reach = [], -1
         for c in found:
             if c[1] <= reach:
@@ -745,7 +993,7 @@ class SkillMatcher:
                 k -= 1
             if t[k] != ":" or len(t[ls:le].split()) > self._header_words:
                 continue
-            kinds = [kd for a, _, kd in cues if ls <= a < le]
+            kinds = [kd for _, _, kd in _soften([c for c in cues if ls <= c[0] < le])]
             status = _KIND_STATUS[_strongest(kinds)]
             pos, para = le + 1, False
             while pos < n:
@@ -772,8 +1020,12 @@ class SkillMatcher:
         """Status of each mention from the cues of its clause and the header above it.
 
         Only clauses that hold a cue and lists under a header with a cue are read; every
-        other mention is required.
+        other mention is required. A negation of scope "span" negates only the mentions
+        inside its own text.
         """
+        span_cues = [c for c in cues if c[2] == _SPAN_NEGATION]
+        if span_cues:
+            cues = [c for c in cues if c[2] != _SPAN_NEGATION]
         soft = [(a, b) for a, b, k in cues if k == "soft_optional"]
         scopes = self._header_scopes(t, cues)
         scope_starts = [sc[0] for sc in scopes]
@@ -792,7 +1044,13 @@ class SkillMatcher:
             i = bisect.bisect_left(starts, t.rfind("\n", 0, c[0]) + 1)
             if i == len(starts) or t.find("\n", c[0], starts[i]) != -1:
                 continue
-            clauses.setdefault(self._clause_of(t, c[0], contrasts, soft, hard, ends), []).append(c)
+            a, b = self._clause_of(t, c[0], contrasts, soft, hard, ends)
+            if c[2] in (_SOFT_NEGATION, "negation"):
+                # a negation stops before a condition: "not required if you know Rust"
+                m = self._cond_rx.search(t, c[1], b)
+                if m:
+                    b = m.start()
+            clauses.setdefault((a, b), []).append(c)
         for (a, b), cl_cues in clauses.items():
             lo, hi = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
             if lo == hi:
@@ -800,8 +1058,12 @@ class SkillMatcher:
             idx = list(range(lo, hi))
             # a header's own cue sets its list, not the header line itself
             default = out[lo]
-            for i, st in zip(idx, self._clause(t, a, b, [ms[i] for i in idx], cl_cues, default), strict=True):
+            for i, st in zip(idx, self._clause(t, a, b, [ms[i] for i in idx], _soften(cl_cues), default), strict=True):
                 out[i] = st
+        for a, b, _ in span_cues:  # "not a technical role": only what the cue itself names
+            for i in range(bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)):
+                if ms[i].end <= b:
+                    out[i] = "negated"
         return out
 
     @staticmethod
@@ -864,7 +1126,30 @@ class SkillMatcher:
 
 def _strongest(kinds: Iterable[str]) -> str:
     ks = set(kinds)
-    return next(k for k in CUE_KINDS if k in ks)
+    return next(k for k in _KIND_ORDER if k in ks)
+
+
+def _guard_passes(g: _Guard, t: str, s: int, e: int) -> bool:
+    """Whether a guarded mention ``t[s:e]`` keeps its place: no drop pattern, and a keep pattern if any."""
+    lo = max(0, s - 60)
+    if g.drop_before is not None and g.drop_before.search(t, lo, s):
+        return False
+    if g.drop_after is not None and g.drop_after.match(t, e):
+        return False
+    if g.keep_before is None and g.keep_after is None:
+        return True
+    return bool(
+        (g.keep_before is not None and g.keep_before.search(t, lo, s))
+        or (g.keep_after is not None and g.keep_after.match(t, e))
+    )
+
+
+def _soften(cues: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Beside an optional cue, a softening negation ("not required") means preferred."""
+    kinds = {k for _, _, k in cues}
+    if _SOFT_NEGATION in kinds and kinds & _OPTIONAL_KINDS:
+        return [(a, b, "soft_optional" if k == _SOFT_NEGATION else k) for a, b, k in cues]
+    return cues
 
 
 # --------------------------------------------------------------------------- tables
@@ -890,13 +1175,16 @@ def tag_skills(
     text_col: str = "requirements_text",
     *,
     matcher: SkillMatcher | None = None,
+    company_col: str | None = None,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """The ``skill_hits`` table: one row per (role, term) mentioned in the role's text.
 
     A term mentioned several times in a role keeps its strongest status
     (required > preferred > negated). Roles without text yield no rows and are counted in
-    ``attrs["roles_without_text"]``.
+    ``attrs["roles_without_text"]``; mentions found but not kept (inside a longer term or an
+    excluded phrase, in a link, the employer's name, ...) are counted by reason in
+    ``attrs["mentions_dropped"]``.
 
     Parameters
     ----------
@@ -906,6 +1194,10 @@ def tag_skills(
         The column holding the text to tag.
     matcher : SkillMatcher, optional
         Defaults to :meth:`SkillMatcher.from_taxonomy`.
+    company_col : str, optional
+        A column with the employer's name (the ``company`` of ``postings``): mentions inside
+        it are the employer, not asks. Without it, each text's first line is read for the
+        company (see :meth:`SkillMatcher.find`).
     progress : bool, optional
         Show a progress bar (default: only on a terminal).
 
@@ -913,8 +1205,9 @@ def tag_skills(
     -------
     DataFrame
         Columns ``posting_id, role_index, skill_family, term, taxonomy_id, status``;
-        ``attrs`` records ``taxonomy_version``, ``taxonomy_fingerprint``, ``roles_in`` and
-        ``roles_without_text``.
+        ``attrs`` records ``taxonomy_version``, ``taxonomy_fingerprint``, ``roles_in``,
+        ``roles_without_text`` and ``mentions_dropped`` (``{reason: count}`` over
+        :data:`DROP_REASONS`).
 
     Raises
     ------
@@ -933,21 +1226,24 @@ def tag_skills(
     """
     from tqdm.auto import tqdm
 
-    _check_roles(roles, ["posting_id", "role_index", text_col])
+    _check_roles(roles, ["posting_id", "role_index", text_col, *([company_col] if company_col else [])])
     m = matcher or SkillMatcher.from_taxonomy()
     family, term = m._family, m._term
     rows: list[tuple] = []
     no_text = 0
-    it = zip(roles["posting_id"].tolist(), roles["role_index"].tolist(), roles[text_col].tolist(), strict=True)
+    counts = dict.fromkeys(DROP_REASONS, 0)
+    companies = roles[company_col].tolist() if company_col else [None] * len(roles)
+    it = zip(roles["posting_id"].tolist(), roles["role_index"].tolist(), roles[text_col].tolist(), companies,
+             strict=True)
     gc_was_on = gc.isenabled()
     gc.disable()  # the loop makes many small tuples and no cycles: collections would be pure cost
     try:
-        for pid, ridx, text in tqdm(it, total=len(roles), desc="tag skills", unit="role",
-                                    disable=(not progress) if progress is not None else None):
+        for pid, ridx, text, company in tqdm(it, total=len(roles), desc="tag skills", unit="role",
+                                             disable=(not progress) if progress is not None else None):
             if text is None or text is pd.NA or (isinstance(text, float) and text != text):
                 no_text += 1
                 continue
-            for tid, st in m.statuses_by_term(text).items():
+            for tid, st in m.statuses_by_term(text, company, counts).items():
                 rows.append((pid, ridx, family[tid], term[tid], tid, st))
     finally:
         if gc_was_on:
@@ -964,6 +1260,7 @@ def tag_skills(
         taxonomy_fingerprint=m.fingerprint,
         roles_in=len(roles),
         roles_without_text=no_text,
+        mentions_dropped=counts,
     )
     return out
 
@@ -1062,4 +1359,4 @@ def skill_flags(
     return res
 
 
-__all__ = ["RIGHT_BOUNDARY", "SKILL_HITS_COLUMNS", "Hit", "Occurrence", "SkillMatcher", "skill_flags", "tag_skills"]
+__all__ = ["DROP_REASONS", "RIGHT_BOUNDARY", "SKILL_HITS_COLUMNS", "Hit", "Occurrence", "SkillMatcher", "skill_flags", "tag_skills"]

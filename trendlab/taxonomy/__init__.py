@@ -9,8 +9,10 @@ The skill taxonomy is four files, versioned together by ``skill_taxonomy.toml``:
   are written by :mod:`trendlab.taxonomy.build_skills` from the mirrored O*NET and ESCO files;
 - ``skill_exclusions.csv``: phrases that are deliberately not skills ("go-to-market", "R&D",
   "Excel") and hide any term inside them;
-- ``skill_cues.toml``: the cue patterns that make a mention negated or preferred, and the
-  contexts an ambiguous form (``Go``, ``R``, ``C``) needs.
+- ``skill_cues.toml``: the cue patterns that make a mention negated or preferred, the
+  contexts an ambiguous form (``Go``, ``R``, ``C``) needs, what makes a mention a name (a link,
+  the employer) or a description of the company rather than an ask, and guards: forms that
+  count only in some contexts ("spec" not in "job spec").
 
 Surface forms (``forms`` are matched ignoring case, ``cs_forms`` with case) use a small syntax:
 ``|`` separates forms; ``~`` is a space, a hyphen or nothing (``micro~service`` matches
@@ -63,6 +65,8 @@ SKILL_COLUMNS = SKILL_INPUT_COLUMNS + SKILL_DERIVED_COLUMNS
 FAMILY_COLUMNS = ["family", "group", "label", "description", "esco_uri", "esco_label", "onet_commodities"]
 EXCLUSION_COLUMNS = ["phrase", "reason"]
 CUE_KINDS = ("soft_optional", "negation", "optional", "required")
+CUE_KEYS = ("anchor", "before", "after", "not_before", "scope", "soften")
+GUARD_KEYS = ("forms", "drop_before", "drop_after", "keep_before", "keep_after", "reason")
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_]+$")
 _FORM_TOKEN = re.compile(r"\(([^()]*)\)|~|[^(~)]+|[()]")
@@ -402,9 +406,11 @@ def load_skill_cues(*, directory: Path | None = None) -> dict:
         "status": list(CUE_KINDS),
         "segmentation": [
             "abbreviations", "final_abbreviations", "contrast", "bullets", "header_max_words", "item_max_words",
-            "paragraph_item_max_words",
+            "paragraph_item_max_words", "conditions",
         ],
         "context": ["list_gap", "list_gap_max_chars", "before", "after"],
+        "names": ["link", "company_suffix", "company_max_words", "not_company", "employer_families"],
+        "description": ["groups", "subject", "ask"],
     }
     for section, keys in need.items():
         for k in keys:
@@ -418,22 +424,53 @@ def load_skill_cues(*, directory: Path | None = None) -> dict:
             where = f"{path}: [status] {kind}[{i}]"
             if not isinstance(cue, dict) or not isinstance(cue.get("anchor"), str):
                 raise TaxonomyError(f"{where}: needs an 'anchor' (words in the form syntax)")
-            extra = set(cue) - {"anchor", "before", "after"}
+            extra = set(cue) - set(CUE_KEYS)
             if extra:
-                raise TaxonomyError(f"{where}: unknown key(s) {sorted(extra)}; allowed: anchor, before, after")
+                raise TaxonomyError(f"{where}: unknown key(s) {sorted(extra)}; allowed: {', '.join(CUE_KEYS)}")
             if not expand_forms(cue["anchor"], where=f"{where} anchor"):
                 raise TaxonomyError(f"{where}: empty anchor")
-            for part in ("before", "after"):
+            for part in ("before", "after", "not_before"):
                 if part in cue:
-                    try:
-                        re.compile(cue[part], re.I)
-                    except (re.error, TypeError) as exc:
-                        raise TaxonomyError(f"{where}: {part} {cue[part]!r} does not compile ({exc})") from exc
-    try:
-        re.compile(cues["context"]["list_gap"], re.I)
-    except re.error as exc:
-        raise TaxonomyError(f"{path}: [context] list_gap does not compile ({exc})") from exc
+                    _compile(cue[part], f"{where}: {part}")
+            if cue.get("scope", "clause") not in ("clause", "span"):
+                raise TaxonomyError(f"{where}: scope {cue['scope']!r}; expected 'clause' or 'span'")
+            if not isinstance(cue.get("soften", False), bool):
+                raise TaxonomyError(f"{where}: soften must be true or false")
+            if kind != "negation" and ("scope" in cue or "soften" in cue):
+                raise TaxonomyError(f"{where}: scope and soften apply to negation cues only")
+    _compile(cues["context"]["list_gap"], f"{path}: [context] list_gap")
+    for key in ("link", "company_suffix", "not_company"):
+        _compile(cues["names"][key], f"{path}: [names] {key}", flags=0 if key == "link" else re.I)
+    for key in ("subject", "ask"):
+        _compile(cues["description"][key], f"{path}: [description] {key}")
+    bad = [g for g in cues["description"]["groups"] if g not in GROUPS]
+    if bad:
+        raise TaxonomyError(f"{path}: [description] groups {bad}; expected some of {', '.join(GROUPS)}")
+    guards = cues.get("guard", [])
+    if not isinstance(guards, list):
+        raise TaxonomyError(f"{path}: guard must be an array of tables ([[guard]])")
+    for i, g in enumerate(guards):
+        where = f"{path}: [[guard]] {i + 1}"
+        if not isinstance(g, dict) or not isinstance(g.get("forms"), str) or not expand_forms(g["forms"], where=where):
+            raise TaxonomyError(f"{where}: needs 'forms' (surface forms in the form syntax)")
+        extra = set(g) - set(GUARD_KEYS)
+        if extra:
+            raise TaxonomyError(f"{where}: unknown key(s) {sorted(extra)}; allowed: {', '.join(GUARD_KEYS)}")
+        if not g.get("reason"):
+            raise TaxonomyError(f"{where}: every guard needs a reason")
+        rules = [k for k in GUARD_KEYS if k not in ("forms", "reason") and k in g]
+        if not rules:
+            raise TaxonomyError(f"{where}: needs at least one of drop_before, drop_after, keep_before, keep_after")
+        for k in rules:
+            _compile(g[k], f"{where}: {k}")
     return cues
+
+
+def _compile(pattern: object, where: str, flags: int = re.I) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, flags)  # type: ignore[arg-type]
+    except (re.error, TypeError) as exc:
+        raise TaxonomyError(f"{where} {pattern!r} does not compile ({exc})") from exc
 
 
 def skill_taxonomy(version: str | None = None, *, directory: Path | None = None) -> SkillTaxonomy:
