@@ -36,17 +36,15 @@ def role(pid: str, idx: int, month: str, title: str, family: str = "product_mana
             "role_family": family, "technical_pm": technical, "product_owner": False, "requirements_text": text}
 
 
-def flags_for(keys: list[tuple[str, int]], set_true: dict[tuple[str, int], list[str]] | None = None) -> pd.DataFrame:
-    """A skill_flags frame with every flag False except those named per role."""
-    cols = [f"{f}_{s}" for f in FAMS for s in ("required", "preferred")]
-    cols += ["technical_required", "technical_preferred", "technical_negated", "product_required"]
-    rows = []
-    for k in keys:
-        r = {"posting_id": k[0], "role_index": k[1], **dict.fromkeys(cols, False)}
-        for c in (set_true or {}).get(k, []):
-            r[c] = True
-        rows.append(r)
-    return pd.DataFrame(rows)
+def ask(pid: str, pm_index: int, role_index: int | None, month: str, title: str, *, technical: bool = False,
+        preferred: bool = False, eng: bool = False, stated: bool = False, required_families: str | None = None,
+        preferred_families: str | None = None, found_by: str = "split") -> dict:
+    """One row of the pm_asks table, as the labeller would give it."""
+    return {"source": "hn-thread-pages", "posting_id": pid, "month": month, "pm_index": pm_index,
+            "role_index": role_index, "role_title": title, "found_by": found_by, "technical_title": False,
+            "requires_technical": technical, "prefers_technical": preferred, "requires_eng_background": eng,
+            "requirements_stated": stated, "technical_terms": None, "required_families": required_families,
+            "preferred_families": preferred_families}
 
 
 LONG = "You will run discovery with our customers and own a roadmap for the whole ordering product."
@@ -59,61 +57,41 @@ ROLES = pd.DataFrame(
         role("30", 0, "2015-03", "Product Manager", text="SQL required. " + LONG),  # repost of 10
         role("40", 0, "2015-02", "Backend Engineer", "software_engineering", text="Go"),
         role("50", 0, "2015-04", "Product Manager", text="Python a plus. " + LONG),  # ad 40 adds a PM
-        role("60", 0, "2015-04", "Product Owner", text=LONG),  # no skill flags row
+        role("60", 0, "2015-04", "Product Owner", text=LONG),
         role("70", 0, "2015-04", "Product Manager", text="Product Manager | SQL"),  # short, but names a skill
+        role("90", 0, "2015-04", "Product Manager"),  # a colleague the labeller does not read as hired
     ]
 )
-FLAGS = flags_for(
-    [("10", 0), ("10", 1), ("20", 0), ("30", 0), ("40", 0), ("50", 0), ("70", 0)],
-    {
-        ("10", 0): ["data_sql_required", "technical_required"],
-        ("30", 0): ["data_sql_required", "technical_required"],
-        ("50", 0): ["coding_preferred", "technical_preferred"],
-        ("70", 0): ["data_sql_required", "technical_required"],
-    },
-)
+ASKS = pd.DataFrame(
+    [
+        ask("10", 0, 0, "2015-01", "Product Manager", technical=True, stated=True, required_families="data_sql"),
+        ask("20", 0, 0, "2015-02", "Technical Product Manager", technical=True),
+        ask("30", 0, 0, "2015-03", "Product Manager", technical=True, stated=True, required_families="data_sql"),
+        ask("50", 0, 0, "2015-04", "Product Manager", preferred=True, stated=True, preferred_families="coding"),
+        ask("60", 0, 0, "2015-04", "Product Owner", stated=True),
+        ask("70", 0, 0, "2015-04", "Product Manager", technical=True, stated=True, required_families="data_sql"),
+        ask("80", 0, None, "2015-04", "product management", found_by="mention"),  # named in running text
+    ]
+).astype({"role_index": "Int64"})
 POSTINGS = pd.DataFrame(
     {
-        "posting_id": ["10", "20", "30", "40", "50", "60", "70"],
-        "partial_month": [False, False, True, False, False, False, False],
-        "url": [f"https://news.ycombinator.com/item?id={i}" for i in ("10", "20", "30", "40", "50", "60", "70")],
+        "posting_id": ["10", "20", "30", "40", "50", "60", "70", "80", "90"],
+        "partial_month": [False, False, True, False, False, False, False, False, False],
+        "url": [f"https://news.ycombinator.com/item?id={i}" for i in ("10", "20", "30", "40", "50", "60", "70", "80", "90")],
     }
 )
 REPOSTS = pd.DataFrame(
     {
-        "posting_id": ["10", "20", "30", "40", "50", "60", "70"],
-        "ad_id": ["10", "20", "10", "40", "40", "60", "70"],
-        "first_seen": [True, True, False, True, False, True, True],
+        "posting_id": ["10", "20", "30", "40", "50", "60", "70", "80", "90"],
+        "ad_id": ["10", "20", "10", "40", "40", "60", "70", "80", "90"],
+        "first_seen": [True, True, False, True, False, True, True, True, True],
     }
 )
 
 
 @pytest.fixture
 def loaded() -> P.Loaded:
-    return P.pm_roles(ROLES, FLAGS, POSTINGS, REPOSTS)
-
-
-# ----------------------------------------------------------------------------- requirement text
-@pytest.mark.parametrize(
-    ("text", "title", "words"),
-    [
-        ("Acme | Product Manager | Oslo | ONSITE\nYou will own the billing roadmap.", "Product Manager", 6),
-        ("Product Manager (SF) https://jobs.example.com/pm", "Product Manager", 1),
-        ("$243,800 USD + equity", "Director, Product", 2),
-        ("Write to pm@example.com or see www.example.com/jobs", None, 4),
-        (None, "PM", 0),
-        ("", "PM", 0),
-        ("product manager: PRODUCT MANAGER", "Product Manager", 0),  # the title, in any case
-    ],
-)
-def test_requirement_words(text: str | None, title: str | None, words: int) -> None:
-    assert P.requirement_words(text, title) == words
-
-
-def test_states_requirements_words_or_a_named_skill() -> None:
-    got = P.states_requirements(pd.Series([0, 4, 5, 12]), pd.Series([True, False, False, False]))
-    assert got.tolist() == [True, False, True, True]
-    assert P.states_requirements(pd.Series([4]), pd.Series([False]), min_words=4).tolist() == [True]
+    return P.pm_roles(ROLES, ASKS, POSTINGS, REPOSTS)
 
 
 def test_pm_role_families_from_the_data_file(tmp_path) -> None:
@@ -137,22 +115,35 @@ def test_measure_specs_cover_every_reported_family_twice() -> None:
 
 # ----------------------------------------------------------------------------- the PM frame
 def test_pm_roles_accounting_and_quarantine(loaded: P.Loaded) -> None:
-    assert loaded.rows_in == 6  # six PM roles (product owner included), two engineers left aside
-    assert len(loaded.frame) == 5
+    # seven PM roles read by the labeller (one named in running text) and one PM title it does
+    # not read as hired; the engineers are no PM roles at all
+    assert loaded.rows_in == 8
+    assert len(loaded.frame) == 7
     q = loaded.quarantine
-    assert q[["record_id", "reason"]].values.tolist() == [["60#0", "no_skill_flags"]]
+    assert q[["record_id", "reason"]].values.tolist() == [["90#0", "not_read_as_pm"]]
+    assert loaded.rows_in == len(loaded.frame) + len(q)
 
 
 def test_pm_roles_columns(loaded: P.Loaded) -> None:
     f = loaded.frame.set_index("posting_id")
     assert f["corpus"].unique().tolist() == [P.PM_CORPUS]
     assert f.loc["10", "quarter"] == "2015Q1" and f.loc["50", "year"] == "2015"
-    assert f["requirements_stated"].to_dict() == {"10": True, "20": False, "30": True, "50": True, "70": True}
-    assert f["technical_required"].to_dict() == {"10": True, "20": False, "30": True, "50": False, "70": True}
-    assert f["technical_any"].to_dict() == {"10": True, "20": False, "30": True, "50": True, "70": True}
+    assert f["requirements_stated"].to_dict() == {
+        "10": True, "20": False, "30": True, "50": True, "60": True, "70": True, "80": False}
+    assert f["technical_required"].to_dict() == {
+        "10": True, "20": False, "30": True, "50": False, "60": False, "70": True, "80": False}
+    assert f["technical_any"].to_dict() == {
+        "10": True, "20": False, "30": True, "50": True, "60": False, "70": True, "80": False}
     assert f.loc["50", "coding_preferred"] and f.loc["50", "coding_any"] and not f.loc["50", "coding_required"]
-    # the development set's definition: a required technical skill, or a technical title
-    assert f["technical_or_title"].to_dict() == {"10": True, "20": True, "30": True, "50": False, "70": True}
+    assert f.loc["10", "data_sql_required"] and not f.loc["10", "coding_any"]
+    # the development set's definition, as the labeller reads it: a technical skill, or a technical title
+    assert f["technical_or_title"].to_dict() == {
+        "10": True, "20": True, "30": True, "50": False, "60": False, "70": True, "80": False}
+    # the title signal: the roles table's, or the title classifier's for a role named in running text
+    assert f["technical_pm"].to_dict() == {
+        "10": False, "20": True, "30": False, "50": False, "60": False, "70": False, "80": False}
+    assert f.loc["80", "found_by"] == "mention" and pd.isna(f.loc["80", "role_index"])
+    assert pd.isna(f.loc["80", "requirements_text"])
     assert f.loc["30", "partial_month"] and not f.loc["10", "partial_month"]
     assert f.loc["20", "url"].endswith("id=20")
 
@@ -160,40 +151,32 @@ def test_pm_roles_columns(loaded: P.Loaded) -> None:
 def test_pm_roles_unique_ads(loaded: P.Loaded) -> None:
     f = loaded.frame.set_index("posting_id")
     # 30 repeats ad 10; 50 is a repost of an engineers-only ad 40 whose first PM is its own
-    assert f["first_seen"].to_dict() == {"10": True, "20": True, "30": False, "50": True, "70": True}
+    assert f["first_seen"].to_dict() == {
+        "10": True, "20": True, "30": False, "50": True, "60": True, "70": True, "80": True}
     assert not f.loc["50", "posting_first_seen"]
 
 
 def test_pm_roles_does_not_modify_inputs() -> None:
-    before = [x.copy(deep=True) for x in (ROLES, FLAGS, POSTINGS, REPOSTS)]
-    P.pm_roles(ROLES, FLAGS, POSTINGS, REPOSTS)
-    for a, b in zip(before, (ROLES, FLAGS, POSTINGS, REPOSTS), strict=True):
+    before = [x.copy(deep=True) for x in (ROLES, ASKS, POSTINGS, REPOSTS)]
+    P.pm_roles(ROLES, ASKS, POSTINGS, REPOSTS)
+    for a, b in zip(before, (ROLES, ASKS, POSTINGS, REPOSTS), strict=True):
         pd.testing.assert_frame_equal(a, b)
 
 
 def test_pm_roles_missing_posting_and_repost_rows_are_quarantined() -> None:
-    out = P.pm_roles(ROLES, FLAGS, POSTINGS[POSTINGS["posting_id"] != "20"], REPOSTS[REPOSTS["posting_id"] != "70"])
+    out = P.pm_roles(ROLES, ASKS, POSTINGS[POSTINGS["posting_id"] != "20"], REPOSTS[REPOSTS["posting_id"] != "70"])
     assert dict(zip(out.quarantine["record_id"], out.quarantine["reason"], strict=True)) == {
-        "20#0": "no_posting", "60#0": "no_skill_flags", "70#0": "no_repost_row"}
+        "20#pm0": "no_posting", "70#pm0": "no_repost_row", "90#0": "not_read_as_pm"}
     assert out.rows_in == len(out.frame) + len(out.quarantine)
 
 
-def test_pm_roles_repeated_flag_columns() -> None:
-    # a family that is also a group gives the same column twice: fine when the copies agree
-    twice = pd.concat([FLAGS, FLAGS[["low_code_required"]]], axis=1)
-    assert len(P.pm_roles(ROLES, twice, POSTINGS, REPOSTS).frame) == 5
-    differ = pd.concat([FLAGS, (~FLAGS["low_code_required"]).rename("low_code_required")], axis=1)
-    with pytest.raises(ValueError, match="'low_code_required' twice with different values"):
-        P.pm_roles(ROLES, differ, POSTINGS, REPOSTS)
-
-
 def test_pm_roles_errors_name_the_missing_column() -> None:
-    with pytest.raises(KeyError, match=r"skill_flags lacks column\(s\) \['coding_required'"):
-        P.pm_roles(ROLES, FLAGS.drop(columns="coding_required"), POSTINGS, REPOSTS)
+    with pytest.raises(KeyError, match=r"pm_asks lacks column\(s\) \['required_families'\]"):
+        P.pm_roles(ROLES, ASKS.drop(columns="required_families"), POSTINGS, REPOSTS)
     with pytest.raises(KeyError, match="reposts lacks"):
-        P.pm_roles(ROLES, FLAGS, POSTINGS, REPOSTS.drop(columns="ad_id"))
-    with pytest.raises(ValueError, match=r"skill_flags has duplicate \(posting_id, role_index\) \('10', 0\)"):
-        P.pm_roles(ROLES, pd.concat([FLAGS, FLAGS.iloc[:1]]), POSTINGS, REPOSTS)
+        P.pm_roles(ROLES, ASKS, POSTINGS, REPOSTS.drop(columns="ad_id"))
+    with pytest.raises(ValueError, match=r"pm_asks has duplicate \(posting_id, pm_index\) \('10', 0\)"):
+        P.pm_roles(ROLES, pd.concat([ASKS, ASKS.iloc[:1]]), POSTINGS, REPOSTS)
 
 
 def test_pm_title_roles() -> None:
@@ -320,13 +303,19 @@ def test_pm_shares_errors() -> None:
 def test_pm_shares_on_the_built_frame(loaded: P.Loaded) -> None:
     t = P.pm_shares(loaded.frame, freq="year", min_n=1)
     one = t[(t["series"] == "all") & (t["period"] == "2015")].set_index(["denominator", "measure_key", "basis"])
-    assert one.loc[("all", "technical", "required"), ["successes", "n"]].tolist() == [3, 5]
-    assert one.loc[("stated", "technical", "required"), ["successes", "n"]].tolist() == [3, 4]
-    assert one.loc[("stated", "technical", "any"), ["successes", "n"]].tolist() == [4, 4]
-    assert one.loc[("all", "technical_or_title", "required"), ["successes", "n"]].tolist() == [4, 5]
-    assert one.loc[("title", "technical_title", "title"), ["successes", "n"]].tolist() == [1, 5]
+    # counted by hand from ASKS: 7 PM roles, 5 stating requirements
+    assert one.loc[("all", "technical", "required"), ["successes", "n"]].tolist() == [3, 7]
+    assert one.loc[("stated", "technical", "required"), ["successes", "n"]].tolist() == [3, 5]
+    assert one.loc[("stated", "technical", "any"), ["successes", "n"]].tolist() == [4, 5]
+    assert one.loc[("all", "technical_or_title", "required"), ["successes", "n"]].tolist() == [4, 7]
+    assert one.loc[("all", "requirements_stated", "stated"), ["successes", "n"]].tolist() == [5, 7]
+    assert one.loc[("title", "technical_title", "title"), ["successes", "n"]].tolist() == [1, 7]
     u = t[(t["series"] == "unique") & (t["period"] == "2015")].set_index(["denominator", "measure_key", "basis"])
-    assert u.loc[("all", "technical", "required"), ["successes", "n"]].tolist() == [2, 4]
+    assert u.loc[("all", "technical", "required"), ["successes", "n"]].tolist() == [2, 6]
+
+
+def test_one_role_share() -> None:
+    assert P.one_role_share(pd.DataFrame({"posting_id": ["1", "1", "2", "3", "3", "3", "4"]})) == (2, 4)
 
 
 def test_pm_role_counts() -> None:
@@ -370,7 +359,19 @@ def test_read_rates_takes_the_whole_set_row(tmp_path) -> None:
     write_rates(f, ["pm_requires_technical,tuning,20,2,40,3", "pm_requires_technical,held-out,21,3,41,2",
                     "pm_requires_technical,all,41,5,81,5"], header="measure,split,tp,fn,tn,fp")
     r = P.read_rates(f)
-    assert r[["tp", "fn", "tn", "fp"]].values.tolist() == [[41, 5, 81, 5]]
+    assert r[["tp", "fn", "tn", "fp"]].values.tolist() == [[41, 5, 81, 5]] and r.attrs["split"] == "all"
+
+
+def test_read_rates_prefers_the_fresh_posts(tmp_path) -> None:
+    # rates of posts no rule was designed on: the tuned-on rows would flatter the labeller
+    f = tmp_path / "rates.csv"
+    write_rates(f, ["pm_requires_technical,tuning,20,0,40,0", "pm_requires_technical,fresh,8,2,30,3",
+                    "pm_requires_technical,all,28,2,70,3"], header="measure,split,tp,fn,tn,fp")
+    r = P.read_rates(f)
+    assert r[["tp", "fn", "tn", "fp"]].values.tolist() == [[8, 2, 30, 3]] and r.attrs["split"] == "fresh"
+    assert P.read_rates(f, split="all")["tp"].tolist() == [28]
+    t = P.add_pm_corrected(corrected_input(), r, method="delta")
+    assert "measured per post on the fresh posts of the development set" in t.loc[0, "correction"]
 
 
 @pytest.mark.parametrize(
@@ -394,13 +395,14 @@ def test_read_rates_errors_name_file_row_and_field(tmp_path, rows, header, match
 
 def corrected_input() -> pd.DataFrame:
     return pd.DataFrame({
-        "period": ["2015", "2016", "2015", "2017"],
+        "period": ["2015", "2016", "2015", "2017", "2015", "2015"],
         "population": "all PM roles",
         "measure": "m",
-        "measure_key": ["technical_or_title", "technical_or_title", "technical", "eng_background"],
-        "basis": ["required", "required", "required", "required"],
-        "successes": [120, 0, 30, 5],
-        "n": [400, 0, 100, 50],
+        "measure_key": ["technical_or_title", "technical_or_title", "technical", "eng_background",
+                        "requirements_stated", "technical_or_title"],
+        "basis": ["required", "required", "required", "required", "stated", "any"],
+        "successes": [120, 0, 30, 5, 40, 150],
+        "n": [400, 0, 100, 50, 100, 400],
     })
 
 
@@ -419,6 +421,18 @@ def test_add_pm_corrected_known_values(tmp_path) -> None:
     assert pd.isna(out.loc[2, "share_corrected"])
     assert out.loc[2, "correction"] == "not corrected: no measured rates for this measure"
     assert "has no row for 'pm_requires_eng_background'" in out.loc[3, "correction"]
+    assert "has no row for 'pm_requirements_stated'" in out.loc[4, "correction"]
+    # "required or preferred" has no rates of its own
+    assert pd.isna(out.loc[5, "share_corrected"]) and out.loc[5, "correction"].startswith("not corrected")
+
+
+def test_add_pm_corrected_corrects_the_stated_share(tmp_path) -> None:
+    f = tmp_path / "rates.csv"
+    write_rates(f, ["pm_requirements_stated,30,10,40,10"], header="measure,tp,fn,tn,fp")
+    out = P.add_pm_corrected(corrected_input(), P.read_rates(f), method="delta")
+    # Rogan-Gladen: (0.40 + 0.80 - 1) / (0.75 + 0.80 - 1) = 0.2 / 0.55
+    assert out.loc[4, "share_corrected"] == pytest.approx(0.2 / 0.55, abs=1e-12)
+    assert pd.isna(out.loc[0, "share_corrected"])
 
 
 def test_add_pm_corrected_bootstrap_interval_brackets_the_estimate(tmp_path) -> None:
@@ -611,7 +625,10 @@ def test_load_inputs_computes_missing_tables_and_pm_tables_counts() -> None:
         return base[name]
 
     inputs = P.load_inputs(load)
-    assert inputs["skill_flags"].attrs["computed_here"] and inputs["reposts"].attrs["computed_here"]
+    assert inputs["pm_asks"].attrs["computed_here"] and inputs["reposts"].attrs["computed_here"]
+    asks = inputs["pm_asks"].set_index("posting_id")
+    assert asks["role_index"].tolist() == [0, 0, 0, 0]  # keyed like the roles table
+    assert asks["requires_technical"].to_dict() == {"101": True, "102": True, "103": True, "201": False}
     rep = inputs["reposts"].set_index("posting_id")
     assert rep.loc["102", "ad_id"] == "101" and not rep.loc["102", "first_seen"]
 
@@ -641,14 +658,17 @@ def test_load_inputs_computes_missing_tables_and_pm_tables_counts() -> None:
     fits = P.fit_series_models(tables, n_sim=50)
     head = P.headline(tables, fits)
     hv = dict(zip(head["quantity"], head["value"], strict=True))
-    assert hv["technical skill required, all PM roles, 2012"] == P.share_label(2 / 3, *wilson(2, 3), 3, 1)
-    assert hv["technical skill required, all PM roles, 2026"].startswith("0.0% (0.0–")
+    assert hv["technical skill or title required, all PM roles, 2012"] == P.share_label(1.0, *wilson(3, 3), 3, 1)
+    assert hv["technical skill or title required, all PM roles, 2026"].startswith("0.0% (0.0–")
+    assert hv["states requirements, all PM roles, 2012"] == P.share_label(2 / 3, *wilson(2, 3), 3, 1)
+    assert hv["PM posts holding one PM role (rates are measured per post, applied per role)"] == "100.0% (4 of 4 posts)"
+    assert not any(k.endswith("corrected") for k in hv)  # no rates given
     # four months of data cannot carry a trend with a quasi-likelihood scale: said, not hidden
     assert any(v.startswith("not fitted:") for v in hv.values())
 
 
 def test_pm_tables_names_a_missing_input() -> None:
-    with pytest.raises(KeyError, match=r"input table\(s\) \['skill_flags', 'reposts'\] missing"):
+    with pytest.raises(KeyError, match=r"input table\(s\) \['reposts', 'pm_asks'\] missing"):
         P.pm_tables(hand_tables(), rates=None)
 
 
@@ -657,24 +677,23 @@ def test_pm_tables_names_a_missing_input() -> None:
 def test_real_2026_posts_measured_and_accounted(monkeypatch) -> None:
     from trendlab.clean.reposts import reposts_table
     from trendlab.clean.roles import split_roles
-    from trendlab.clean.skills import skill_flags, tag_skills
     from trendlab.clean.text import add_text
+    from trendlab.label import pm_asks_table
     from trendlab.sources import hn_jobs_data
 
     monkeypatch.setenv("TRENDLAB_MIRROR", MIRROR)
     postings = add_text(hn_jobs_data.load(progress=False).frame).drop_duplicates("posting_id").reset_index(drop=True)
     roles = split_roles(postings, fuzzy=False).roles
-    pm_only = roles[roles["role_family"].isin(P.pm_role_families())]
-    flags = skill_flags(tag_skills(pm_only, progress=False), pm_only)
+    asks = pm_asks_table(postings, roles, progress=False)
     reposts = reposts_table(postings)
     assert len(reposts) == len(postings) and reposts["posting_id"].is_unique
-    out = P.pm_roles(roles, flags, postings, reposts)
-    assert out.rows_in == len(pm_only) == len(out.frame) + len(out.quarantine) > 5
+    out = P.pm_roles(roles, asks, postings, reposts)
+    assert out.rows_in == len(out.frame) + len(out.quarantine) >= len(asks) > 5
     y = P.pm_shares(out.frame, freq="year")
-    one = y[(y["series"] == "all") & (y["denominator"] == "all") & (y["measure_key"] == "technical")
+    one = y[(y["series"] == "all") & (y["denominator"] == "all") & (y["measure_key"] == "technical_or_title")
             & (y["basis"] == "required")]
     assert one["n"].sum() == len(out.frame)
+    assert one["successes"].sum() == int(asks["requires_technical"].sum())
     stated = y[(y["series"] == "all") & (y["denominator"] == "stated") & (y["measure_key"] == "technical")
                & (y["basis"] == "required")]
     assert stated["n"].sum() == int(out.frame["requirements_stated"].sum())
-    assert one["successes"].sum() == stated["successes"].sum()  # every ask comes from a role stating requirements

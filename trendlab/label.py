@@ -84,6 +84,8 @@ FLAG_COLUMNS = [
 ]
 LABEL_COLUMNS = [*FLAG_COLUMNS, "pm_titles", "technical_terms"]
 TECHNICAL_GROUP = "technical"
+#: Skill groups whose families the labeller reports per role; only the technical group makes an ask technical.
+READ_GROUPS = (TECHNICAL_GROUP, "low_code")
 ENG_BACKGROUND_FAMILY = "eng_background"
 #: Words an asking unit needs (besides the title) to state a requirement.
 MIN_ASK_WORDS = 4
@@ -445,6 +447,10 @@ class _Evidence:
             self.required = True
             self.eng_background |= background
 
+    def add_family(self, family: str, status: str) -> None:
+        if _stronger(self.families.get(family), status):
+            self.families[family] = status
+
     def merge(self, other: _Evidence) -> None:
         self.required |= other.required
         self.eng_background |= other.eng_background
@@ -565,7 +571,9 @@ def _read_asks(
     if not text.strip():
         return ev
     text = _blank(text, c.mask)
-    hits = [h for h in matcher.find(text) if matcher._group.get(h.taxonomy_id) == TECHNICAL_GROUP]
+    found = [h for h in matcher.find(text) if matcher._group.get(h.taxonomy_id) in READ_GROUPS]
+    hits = [h for h in found if matcher._group.get(h.taxonomy_id) == TECHNICAL_GROUP]
+    other = [h for h in found if matcher._group.get(h.taxonomy_id) != TECHNICAL_GROUP]
     units = text_units(text, c)
     starts = [h.start for h in hits]
     low_units = []
@@ -621,6 +629,11 @@ def _read_asks(
                 status = "preferred"
         ev.add(h.term, status, background, h.family)
         ev.stated |= whole  # a skill in the PM's header is a stated requirement (T3)
+    for h in other:
+        # low-code building is reported by family but is no technical ask
+        k = bisect.bisect_right(span_starts, h.start) - 1
+        if h.status != "negated" and k >= 0 and h.start < spans[k][1]:
+            ev.add_family(h.family, h.status)
     return ev
 
 

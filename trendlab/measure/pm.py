@@ -2,10 +2,14 @@
 
 The PM-specific measures, built on :mod:`trendlab.measure.shares`:
 
-- :func:`pm_roles` -- one tidy row per advertised PM role of the HN posts: month, whether the
-  role states requirements of its own, its skill flags (``<family>_required``,
-  ``<family>_any`` = required or preferred), its title signal (``technical_pm``), its ad
-  (``ad_id``) and whether it is the ad's first appearance (``first_seen``).
+- :func:`pm_roles` -- one tidy row per advertised PM role of the HN posts, as the post labeller
+  (:func:`trendlab.label.pm_role_asks`, the ``pm_asks`` table) reads it: month, whether the
+  role states requirements, whether it requires a technical skill or has a technical title,
+  an engineering background, its skill families (``<family>_required``, ``<family>_any`` =
+  required or preferred), its title signal (``technical_pm``), its ad (``ad_id``) and whether
+  it is the ad's first appearance (``first_seen``). The labeller is the instrument whose rates
+  ``trendlab evaluate`` measures, so the corrected shares correct the very classifier that
+  produced them.
   :func:`pm_title_roles` does the same for the machine-extracted titles (2022-12..2025-10),
   which carry a title and nothing else.
 - :func:`pm_shares` -- the ``shares`` table for every measure, period (month, quarter, year),
@@ -13,7 +17,9 @@ The PM-specific measures, built on :mod:`trendlab.measure.shares`:
   cells flagged and every gap explicit. :func:`pm_role_counts` -- how many PM roles there are
   and what share of all roles they make.
 - :func:`read_rates` and :func:`add_pm_corrected` -- Rogan-Gladen corrected shares from the
-  tagger's measured sensitivity and specificity.
+  labeller's sensitivity and specificity, measured per post on the fresh development posts and
+  applied per role (most PM posts hold one PM role). The per-family shares have no measured
+  rates and stay uncorrected.
 - :func:`fit_pm_models` -- the trend, seasonality, break and window comparison on one monthly
   series, with the 2012-2018 window fitted on its own.
 - :func:`example_quotes` -- short quotes of matched requirement text, for a reader to check.
@@ -23,9 +29,10 @@ Three denominators, always labelled
 ``all``
     Every PM role. A role whose post lists only a title and a link counts as not asking.
 ``stated``
-    PM roles that state requirements of their own (:func:`states_requirements`): "no
-    requirement stated" is not "no technical requirement", so this is the share among roles
-    where an ask could have been read at all.
+    PM roles that state requirements (the labeller's ``requirements_stated``: duties, asks or
+    qualities of their own, or asks addressed to every hire): "no requirement stated" is not
+    "no technical requirement", so this is the share among roles where an ask could have been
+    read at all.
 ``title``
     Every PM role, measured by its title alone: the share with a technical PM title
     ("Technical Product Manager", "Data Product Manager", ...). The only measure the
@@ -79,8 +86,6 @@ SERIES = {"all": "all postings", "unique": "unique ads"}
 BASES = {"required": "required", "any": "required or preferred"}
 #: Cells with fewer roles are flagged ``small_cell`` (and drawn hollow).
 DEFAULT_MIN_N = 30
-#: Words a role's own text needs (beyond its title, links and header fields) to state requirements.
-MIN_WORDS = 5
 #: Skill groups whose families are reported one by one (from ``taxonomy/skill_families.csv``).
 REPORTED_GROUPS = ("technical", "low_code")
 TECHNICAL_GROUP = "technical"
@@ -88,7 +93,12 @@ TECHNICAL_GROUP = "technical"
 RATE_MEASURES = {
     "technical_or_title": "pm_requires_technical",
     "eng_background": "pm_requires_eng_background",
+    "requirements_stated": "pm_requirements_stated",
 }
+#: The split of ``rates.csv`` whose rates correct the shares: posts no labeller rule was designed on.
+RATE_SPLIT = "fresh"
+#: The labeller's family of a technical ask in general words ("technical enough to ..."), part of the group.
+TECHNICAL_ASK_FAMILY = "technical_understanding"
 RATE_FILE_COLUMNS = ("measure", "tp", "fn", "tn", "fp")
 #: The two windows with posting text, and the month the second opens.
 WINDOW_TEXT = ("2012-01", "2018-06")
@@ -187,46 +197,6 @@ def measure_specs(families: pd.DataFrame | None = None) -> list[MeasureSpec]:
 # --------------------------------------------------------------------------- the PM frame
 
 
-def requirement_words(text: object, title: object = None) -> int:
-    """Words of a role's own text that go beyond its title, links and header fields.
-
-    Lines with two or more ``|`` (a ``Company | Role | Place`` header) are left out, then
-    URLs and e-mail addresses, then the title itself; what remains is counted in words of two
-    or more letters.
-
-    Examples
-    --------
-    >>> requirement_words("Acme | Product Manager | Oslo\\nYou will own the billing roadmap.", "Product Manager")
-    6
-    >>> requirement_words("Product Manager (SF) https://jobs.example.com/pm", "Product Manager")
-    1
-    """
-    if not isinstance(text, str):
-        return 0
-    kept = "\n".join(ln for ln in text.splitlines() if ln.count("|") < 2)
-    kept = _URL.sub(" ", kept)
-    if isinstance(title, str) and title.strip():
-        kept = re.sub(re.escape(title.strip()), " ", kept, flags=re.I)
-    return len(_WORD.findall(kept))
-
-
-def states_requirements(words: pd.Series, names_a_skill: pd.Series, min_words: int = MIN_WORDS) -> pd.Series:
-    """Whether a role states requirements of its own.
-
-    True when its own text has at least ``min_words`` words beyond the title, links and header
-    fields (:func:`requirement_words`), or names any skill (required, preferred or negated): a
-    skill list after a title is a requirement however short ("Product Manager | SQL, Python").
-    The words rule follows the development set's definition, "requirement or description text
-    beyond a title and a link".
-
-    Examples
-    --------
-    >>> states_requirements(pd.Series([2, 9, 1]), pd.Series([False, False, True])).tolist()
-    [False, True, True]
-    """
-    return (words.to_numpy() >= min_words) | names_a_skill.to_numpy(dtype=bool)
-
-
 def _need(df: pd.DataFrame, cols: Iterable[str], what: str) -> None:
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"{what} must be a DataFrame, got {type(df).__name__}")
@@ -235,125 +205,120 @@ def _need(df: pd.DataFrame, cols: Iterable[str], what: str) -> None:
         raise KeyError(f"{what} lacks column(s) {missing} (has {list(df.columns)})")
 
 
-def _dedupe_columns(flags: pd.DataFrame) -> pd.DataFrame:
-    """Drop repeated column names when the repeats hold the same values (a family that is also a group)."""
-    dup = flags.columns.duplicated()
-    if not dup.any():
-        return flags
-    for name in flags.columns[dup].unique():
-        block = flags.loc[:, flags.columns == name]
-        first = block.iloc[:, 0]
-        for k in range(1, block.shape[1]):
-            if not block.iloc[:, k].equals(first):
-                raise ValueError(f"skill_flags has column {name!r} twice with different values")
-    return flags.loc[:, ~dup]
+#: Columns of the ``pm_asks`` table :func:`pm_roles` reads (see :func:`trendlab.label.pm_asks_table`).
+ASK_COLUMNS = (
+    "source", "posting_id", "month", "pm_index", "role_index", "role_title", "found_by", "requires_technical",
+    "prefers_technical", "requires_eng_background", "requirements_stated", "required_families", "preferred_families",
+)
 
 
-def _flag_columns(families: Sequence[str]) -> list[str]:
-    cols = [f"{f}_{s}" for f in families for s in ("required", "preferred")]
-    return cols + [f"{TECHNICAL_GROUP}_required", f"{TECHNICAL_GROUP}_preferred"]
+def _families(col: pd.Series) -> list[set[str]]:
+    return [set(v.split(";")) if isinstance(v, str) and v else set() for v in col.tolist()]
 
 
 def pm_roles(
     roles: pd.DataFrame,
-    skill_flags: pd.DataFrame,
+    pm_asks: pd.DataFrame,
     postings: pd.DataFrame,
     reposts: pd.DataFrame,
     *,
-    min_words: int = MIN_WORDS,
     families: pd.DataFrame | None = None,
     pm_families: Sequence[str] | None = None,
 ) -> Loaded:
     """One row per advertised PM role of the HN posts, with everything the measures count.
 
+    The PM roles and what they ask are the post labeller's (the ``pm_asks`` table, one row per
+    PM role: :func:`trendlab.label.pm_asks_table`); the ``roles`` table adds each role's own
+    text (for quotes) and title signal.
+
     Parameters
     ----------
     roles : DataFrame
-        The ``roles`` table (``source, posting_id, role_index, month, role_title, role_family,
-        technical_pm, product_owner, requirements_text``). Not modified.
-    skill_flags : DataFrame
-        :func:`trendlab.clean.skills.skill_flags` of (at least) the PM roles, tagged on
-        ``requirements_text``.
+        The ``roles`` table (``posting_id, role_index, role_family, technical_pm,
+        product_owner, requirements_text``). Not modified.
+    pm_asks : DataFrame
+        The ``pm_asks`` table (:data:`ASK_COLUMNS`). Not modified.
     postings : DataFrame
         The ``postings`` table (``posting_id, partial_month, url``).
     reposts : DataFrame
         :func:`trendlab.clean.reposts.find_reposts` of the postings (``posting_id, ad_id,
         first_seen``).
-    min_words : int
-        See :func:`states_requirements`.
     families : DataFrame, optional
         Reported families (default :func:`reported_families`).
     pm_families : sequence of str, optional
-        Role families counted as PM (default :func:`pm_role_families`).
+        Role families counted as PM by the title classifier (default :func:`pm_role_families`):
+        a role of ``roles`` in one of them that the labeller does not read as a PM role is set
+        aside, with its reason.
 
     Returns
     -------
     Loaded
-        ``frame``: ``corpus, archives, posting_id, role_index, month, quarter, year,
-        role_title, technical_pm, product_owner, requirements_text, requirement_words,
+        ``frame``: ``corpus, archives, posting_id, pm_index, role_index, found_by, month,
+        quarter, year, role_title, technical_pm, product_owner, requirements_text,
         requirements_stated, partial_month, url, ad_id, first_seen``, the flags
         ``<family>_required``, ``<family>_preferred``, ``<family>_any`` for every reported
-        family and the technical group, and ``technical_or_title``. ``first_seen`` is True for
-        the PM roles of an ad's first month with a PM role (the unique-ad series: an ad that
-        first ran for engineers and later added a PM counts its PM at that later month).
-        ``quarantine``: PM roles left out, with the reason (no skill flags, no posting, no
-        repost row, title signal missing). ``rows_in`` = PM roles in ``roles``.
+        family and the technical group (``technical_required``: a technical skill or a
+        technical ask in general words), and ``technical_or_title`` (the labeller's
+        ``requires_technical``: a technical skill required, or a technical title, the
+        definition of the development set); ``eng_background_required`` is the labeller's
+        ``requires_eng_background``. ``technical_pm`` is the title classifier's signal (the one
+        the extracted titles carry). ``first_seen`` is True for the PM roles of an ad's first
+        month with a PM role (the unique-ad series: an ad that first ran for engineers and later
+        added a PM counts its PM at that later month). ``quarantine``: PM roles left out, with
+        the reason (no posting, no repost row, a PM title the labeller does not read as a PM
+        role). ``rows_in`` = the labeller's PM roles + those set aside.
 
     Examples
     --------
-    >>> roles = pd.DataFrame({"source": ["hn-thread-pages"], "posting_id": ["5"], "role_index": [0],
-    ...     "month": ["2015-03"], "role_title": ["Product Manager"], "role_family": ["product_management"],
-    ...     "technical_pm": [False], "product_owner": [False],
-    ...     "requirements_text": ["You will write SQL against our warehouse every day."]})
-    >>> from trendlab.clean.skills import skill_flags, tag_skills
-    >>> flags = skill_flags(tag_skills(roles), roles)
-    >>> posts = pd.DataFrame({"posting_id": ["5"], "partial_month": [False], "url": [None]})
+    >>> from trendlab.label import pm_asks_table
+    >>> posts = pd.DataFrame({"source": ["hn"], "posting_id": ["5"], "month": ["2015-03"],
+    ...     "text": ["Acme | Product Manager | Oslo\\nYou will write SQL against our warehouse."],
+    ...     "partial_month": [False], "url": [None]})
+    >>> roles = pd.DataFrame({"posting_id": ["5"], "role_index": [0], "role_title": ["Product Manager"],
+    ...     "role_family": ["product_management"], "technical_pm": [False], "product_owner": [False],
+    ...     "requirements_text": ["You will write SQL against our warehouse."]})
     >>> reps = pd.DataFrame({"posting_id": ["5"], "ad_id": ["5"], "first_seen": [True]})
-    >>> out = pm_roles(roles, flags, posts, reps).frame
-    >>> out[["requirements_stated", "data_sql_required", "technical_required"]].values.tolist()
+    >>> out = pm_roles(roles, pm_asks_table(posts, roles), posts, reps).frame
+    >>> out[["requirements_stated", "data_sql_required", "technical_or_title"]].values.tolist()
     [[True, True, True]]
     """
-    _need(roles, ["source", "posting_id", "role_index", "month", "role_title", "role_family",
-                  "technical_pm", "product_owner", "requirements_text"], "roles")
+    from trendlab.clean.titles import classify_title
+
+    _need(roles, ["posting_id", "role_index", "role_family", "technical_pm", "product_owner", "requirements_text"], "roles")
+    _need(pm_asks, ASK_COLUMNS, "pm_asks")
     _need(postings, ["posting_id", "partial_month", "url"], "postings")
     _need(reposts, ["posting_id", "ad_id", "first_seen"], "reposts")
     fams = reported_families() if families is None else families
     fam_list = fams["family"].tolist()
-    flags = _dedupe_columns(skill_flags)
-    _need(flags, ["posting_id", "role_index", *_flag_columns(fam_list)], "skill_flags")
+    tech_fams = set(fams.loc[fams["group"] == TECHNICAL_GROUP, "family"]) | {TECHNICAL_ASK_FAMILY}
     pm_fams = list(pm_role_families() if pm_families is None else pm_families)
 
-    key = ["posting_id", "role_index"]
-    pm = roles[roles["role_family"].isin(pm_fams)].copy()
-    pm["posting_id"] = pm["posting_id"].astype("string")
-    pm["role_index"] = pm["role_index"].astype("Int64")
-    rows_in = len(pm)
-    if pm.duplicated(key).any():
-        r = pm[pm.duplicated(key)].iloc[0]
+    key = ["posting_id", "pm_index"]
+    asks = pm_asks.astype({"posting_id": "string", "role_index": "Int64"}).reset_index(drop=True)
+    if asks.duplicated(key).any():
+        r = asks[asks.duplicated(key)].iloc[0]
+        raise ValueError(f"pm_asks has duplicate (posting_id, pm_index) ({r['posting_id']!r}, {int(r['pm_index'])})")
+    rk = ["posting_id", "role_index"]
+    rl = roles[[*rk, "role_family", "technical_pm", "product_owner", "requirements_text"]].astype(
+        {"posting_id": "string", "role_index": "Int64"})
+    if rl.duplicated(rk).any():
+        r = rl[rl.duplicated(rk)].iloc[0]
         raise ValueError(f"roles has duplicate (posting_id, role_index) ({r['posting_id']!r}, {int(r['role_index'])})")
+    # PM titles of the roles table the labeller does not read as PM roles: set aside, counted
+    read = asks.dropna(subset=["role_index"])[rk]
+    pm_titled = rl[rl["role_family"].isin(pm_fams)].merge(read, on=rk, how="left", indicator=True)
+    unread = pm_titled[pm_titled["_merge"] == "left_only"]
 
-    fl = flags[["posting_id", "role_index", *_flag_columns(fam_list)]].astype({"posting_id": "string", "role_index": "Int64"})
-    if fl.duplicated(key).any():
-        r = fl[fl.duplicated(key)].iloc[0]
-        raise ValueError(f"skill_flags has duplicate (posting_id, role_index) ({r['posting_id']!r}, {int(r['role_index'])})")
-    hit_cols = [c for c in flags.columns if c.endswith(("_required", "_preferred", "_negated"))]
-    named = flags[key].astype({"posting_id": "string", "role_index": "Int64"}).assign(
-        names_a_skill=flags[hit_cols].fillna(False).astype(bool).any(axis=1).to_numpy()
-    )
     post = postings[["posting_id", "partial_month", "url"]].astype({"posting_id": "string"})
     rep = reposts[["posting_id", "ad_id", "first_seen"]].astype({"posting_id": "string", "ad_id": "string"})
     rep = rep.rename(columns={"first_seen": "posting_first_seen"})
-
-    out = pm.merge(fl, on=key, how="left", indicator="_flags").merge(named, on=key, how="left")
-    out = out.merge(post, on="posting_id", how="left", indicator="_post")
+    out = asks.merge(rl, on=rk, how="left").merge(post, on="posting_id", how="left", indicator="_post")
     out = out.merge(rep, on="posting_id", how="left", indicator="_rep")
     reasons = pd.Series(pd.NA, index=out.index, dtype="string")
     details = pd.Series(pd.NA, index=out.index, dtype="string")
     checks = [
-        (out["_flags"] == "left_only", "no_skill_flags", "the role has no row in skill_flags"),
         (out["_post"] == "left_only", "no_posting", "the role's posting_id is not in postings"),
         (out["_rep"] == "left_only", "no_repost_row", "the role's posting_id is not in reposts"),
-        (out["technical_pm"].isna(), "title_signal_missing", "technical_pm is missing"),
         (out["partial_month"].isna(), "partial_flag_missing", "partial_month of the posting is missing"),
     ]
     for mask, reason, detail in checks:
@@ -363,50 +328,65 @@ def pm_roles(
     bad = reasons.notna().to_numpy()
     quarantine = quarantine_frame(
         [
-            {"source": s, "file": None, "record_id": f"{p}#{int(i)}", "reason": r, "detail": d}
-            for s, p, i, r, d in zip(out.loc[bad, "source"], out.loc[bad, "posting_id"],
-                                     out.loc[bad, "role_index"], reasons[bad], details[bad], strict=True)
+            {"source": s_, "file": None, "record_id": f"{p}#pm{int(i)}", "reason": r, "detail": d}
+            for s_, p, i, r, d in zip(out.loc[bad, "source"], out.loc[bad, "posting_id"],
+                                      out.loc[bad, "pm_index"], reasons[bad], details[bad], strict=True)
+        ]
+        + [
+            {"source": None, "file": None, "record_id": f"{p}#{int(i)}", "reason": "not_read_as_pm",
+             "detail": "a PM title in roles that the labeller does not read as a PM role (a colleague, an aside)"}
+            for p, i in zip(unread["posting_id"], unread["role_index"], strict=True)
         ]
     )
-    f = out.loc[~bad].drop(columns=["_flags", "_post", "_rep"]).reset_index(drop=True)
+    f = out.loc[~bad].drop(columns=["_post", "_rep"]).reset_index(drop=True)
+
+    # the title signal of a role named only in running text comes from its title
+    no_row = f["technical_pm"].isna().to_numpy()
+    cls = {t: classify_title(t) for t in set(f.loc[no_row, "role_title"].astype(str))}
+    technical_pm = f["technical_pm"].astype("boolean").to_numpy(dtype=object)
+    product_owner = f["product_owner"].astype("boolean").to_numpy(dtype=object)
+    for i in np.flatnonzero(no_row):
+        c = cls[str(f["role_title"].iloc[i])]
+        technical_pm[i], product_owner[i] = bool(c.technical_pm), bool(c.product_owner)
 
     frame = pd.DataFrame(
         {
             "corpus": pd.array([PM_CORPUS] * len(f), dtype="string"),
             "archives": f["source"].astype("string"),
             "posting_id": f["posting_id"],
+            "pm_index": f["pm_index"].astype("int64"),
             "role_index": f["role_index"],
+            "found_by": f["found_by"].astype("string"),
             "month": f["month"].astype("string"),
             "quarter": to_period(f["month"], "quarter").to_numpy(),
             "year": to_period(f["month"], "year").to_numpy(),
             "role_title": f["role_title"].astype("string"),
-            "technical_pm": f["technical_pm"].astype(bool),
-            "product_owner": f["product_owner"].fillna(False).astype(bool),
+            "technical_pm": technical_pm.astype(bool),
+            "product_owner": pd.Series(product_owner).fillna(False).astype(bool).to_numpy(),
             "requirements_text": f["requirements_text"].astype("string"),
+            "requirements_stated": f["requirements_stated"].astype(bool).to_numpy(),
         }
-    )
-    frame["requirement_words"] = np.array(
-        [requirement_words(t, ti) for t, ti in zip(f["requirements_text"], f["role_title"], strict=True)], dtype=np.int64
-    )
-    frame["requirements_stated"] = states_requirements(
-        frame["requirement_words"], f["names_a_skill"].fillna(False), min_words
     )
     frame["partial_month"] = f["partial_month"].astype(bool).to_numpy()
     frame["url"] = f["url"].astype("string").to_numpy()
     frame["ad_id"] = f["ad_id"].to_numpy()
+    req, pref = _families(f["required_families"]), _families(f["preferred_families"])
+    for fam in fam_list:
+        r = np.array([fam in x for x in req], dtype=bool)
+        frame[f"{fam}_required"] = r
+        frame[f"{fam}_preferred"] = np.array([fam in x for x in pref], dtype=bool)
+    frame["eng_background_required"] = f["requires_eng_background"].astype(bool).to_numpy()
+    frame[f"{TECHNICAL_GROUP}_required"] = np.array([bool(x & tech_fams) for x in req], dtype=bool)
+    frame[f"{TECHNICAL_GROUP}_preferred"] = f["prefers_technical"].astype(bool).to_numpy()
     for fam in [TECHNICAL_GROUP, *fam_list]:
-        req = f[f"{fam}_required"].fillna(False).astype(bool).to_numpy()
-        pref = f[f"{fam}_preferred"].fillna(False).astype(bool).to_numpy()
-        frame[f"{fam}_required"] = req
-        frame[f"{fam}_preferred"] = pref
-        frame[f"{fam}_any"] = req | pref
-    frame["technical_or_title"] = frame[f"{TECHNICAL_GROUP}_required"] | frame["technical_pm"]
+        frame[f"{fam}_any"] = frame[f"{fam}_required"] | frame[f"{fam}_preferred"]
+    frame["technical_or_title"] = f["requires_technical"].astype(bool).to_numpy()
     # unique ads: the PM roles of the first month in which the ad carried a PM role
     first_pm_month = frame.groupby("ad_id")["month"].transform("min")
     frame["first_seen"] = (frame["month"] == first_pm_month).to_numpy(dtype=bool)
     frame["posting_first_seen"] = f["posting_first_seen"].astype(bool).to_numpy()
-    frame = frame.sort_values(["month", "posting_id", "role_index"], kind="stable").reset_index(drop=True)
-    return Loaded(frame=frame, quarantine=quarantine, rows_in=rows_in)
+    frame = frame.sort_values(["month", "posting_id", "pm_index"], kind="stable").reset_index(drop=True)
+    return Loaded(frame=frame, quarantine=quarantine, rows_in=len(asks) + len(unread))
 
 
 def pm_title_roles(
@@ -734,19 +714,21 @@ def pooled_windows(
 # --------------------------------------------------------------------------- correction
 
 
-def read_rates(path: Path | str | None = None) -> pd.DataFrame | None:
+def read_rates(path: Path | str | None = None, *, split: str | None = None) -> pd.DataFrame | None:
     """The tagger's measured rates from ``rates.csv``, or None when the file does not exist.
 
     The file (written by ``trendlab evaluate``) has one row per measure with at least
-    ``measure, tp, fn, tn, fp``. When it holds several rows per measure (the tuning half, the
-    held-out half and the whole set) and a column names them, the row for the whole set
-    (``all``, ``whole`` or ``full``) is used.
+    ``measure, tp, fn, tn, fp``. When it holds several rows per measure and a column names
+    them, the row of ``split`` is used: by default :data:`RATE_SPLIT` (the fresh posts no rule
+    was designed on, whose rates do not flatter the labeller) when the file has it, else the
+    whole set (``all``, ``whole`` or ``full``).
 
     Returns
     -------
     DataFrame or None
         ``measure, tp, fn, tn, fp, sens_tp, sens_n, spec_tn, spec_n, sensitivity,
-        specificity``, one row per measure; ``attrs["path"]`` is the file read.
+        specificity``, one row per measure; ``attrs["path"]`` is the file read and
+        ``attrs["split"]`` the split whose rows were taken (None: one row per measure).
 
     Raises
     ------
@@ -775,9 +757,14 @@ def read_rates(path: Path | str | None = None) -> pd.DataFrame | None:
         if split_col is None:
             m = df.loc[df["measure"].duplicated(), "measure"].iloc[0]
             raise ValueError(f"{path}: measure {m!r} has several rows and no split column to choose the whole set")
-        df = df[df[split_col].str.strip().str.lower().isin(["all", "whole", "full"])]
+        names = df[split_col].str.strip().str.lower()
+        want = [split.lower()] if split else ([RATE_SPLIT] if names.eq(RATE_SPLIT).any() else ["all", "whole", "full"])
+        df = df[names.isin(want)]
         if df["measure"].duplicated().any() or df.empty:
-            raise ValueError(f"{path}: cannot find exactly one whole-set row per measure in column {split_col!r}")
+            raise ValueError(f"{path}: cannot find exactly one row per measure for split {want} in column {split_col!r}")
+        chosen = want[0] if len(want) == 1 else "all"
+    else:
+        chosen = None
     out = {"measure": df["measure"].str.strip().tolist()}
     for c in ("tp", "fn", "tn", "fp"):
         vals = []
@@ -799,6 +786,7 @@ def read_rates(path: Path | str | None = None) -> pd.DataFrame | None:
     res["sensitivity"] = res["sens_tp"] / res["sens_n"]
     res["specificity"] = res["spec_tn"] / res["spec_n"]
     res.attrs["path"] = str(path)
+    res.attrs["split"] = chosen
     return res
 
 
@@ -811,17 +799,19 @@ def add_pm_corrected(
     alpha: float = 0.05,
     rate_measures: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Add Rogan-Gladen corrected shares where the tagger's rates were measured.
+    """Add Rogan-Gladen corrected shares where the labeller's rates were measured.
 
     Rows of a measure listed in ``rate_measures`` (default :data:`RATE_MEASURES`), basis
-    ``required``, get :func:`trendlab.measure.shares.add_corrected` with that measure's
-    sensitivity and specificity (parametric bootstrap interval by default, which carries the
-    uncertainty of the two rates). Every other row keeps the corrected columns missing, and
-    ``correction`` says why: no rates file yet, or no rates measured for that measure.
+    ``required`` or ``stated`` (not ``any``: no rates exist for "required or preferred"), get
+    :func:`trendlab.measure.shares.add_corrected` with that measure's sensitivity and
+    specificity (parametric bootstrap interval by default, which carries the uncertainty of the
+    two rates). Every other row keeps the corrected columns missing, and ``correction`` says
+    why: no rates file yet, or no rates measured for that measure (the per-family shares).
 
-    The rates are measured per post on the labelled development set; applying them to
-    role-level shares, and to the ``stated`` subpopulation, assumes the tagger errs at the same
-    rates there. The ``correction`` text says so.
+    The rates are measured per post on the labelled development set (the split
+    ``rates.attrs["split"]``, by default the fresh posts); applying them to role-level shares,
+    and to the ``stated`` subpopulation, assumes the labeller errs at the same rates there
+    (most PM posts hold one PM role). The ``correction`` text says so.
 
     Examples
     --------
@@ -829,7 +819,7 @@ def add_pm_corrected(
     ...     "measure_key": ["technical_or_title"], "basis": ["required"], "successes": [30], "n": [100],
     ...     "share": [0.3], "ci_low": [0.2], "ci_high": [0.4]})
     >>> print(add_pm_corrected(t, None)["correction"].iloc[0])
-    not corrected: the tagger's rates have not been measured yet (rates.csv absent)
+    not corrected: the labeller's rates have not been measured yet (rates.csv absent)
     """
     _need(shares, ["measure_key", "basis", "successes", "n"], "shares")
     rate_measures = RATE_MEASURES if rate_measures is None else rate_measures
@@ -839,14 +829,16 @@ def add_pm_corrected(
     out["ci_high_corrected"] = pd.array([pd.NA] * len(out), dtype="Float64")
     out["correction"] = pd.array(["not corrected: no measured rates for this measure"] * len(out), dtype="string")
     if rates is None:
-        out["correction"] = "not corrected: the tagger's rates have not been measured yet (rates.csv absent)"
+        out["correction"] = "not corrected: the labeller's rates have not been measured yet (rates.csv absent)"
         out["correction"] = out["correction"].astype("string")
         return out
     _need(rates, ["measure", "sens_tp", "sens_n", "spec_tn", "spec_n"], "rates")
     by_measure = rates.set_index("measure")
     src = rates.attrs.get("path", "rates.csv")
+    split = rates.attrs.get("split")
+    where = f"the {split} posts of the development set" if split else "the development set"
     for key, rate_name in rate_measures.items():
-        rows = (out["measure_key"] == key) & (out["basis"] == "required")
+        rows = (out["measure_key"] == key) & out["basis"].isin(["required", "stated"])
         if not rows.any():
             continue
         if rate_name not in by_measure.index:
@@ -855,7 +847,7 @@ def add_pm_corrected(
         r = by_measure.loc[rate_name]
         cr = ClassifierRates(int(r["sens_tp"]), int(r["sens_n"]), int(r["spec_tn"]), int(r["spec_n"]))
         sub = add_corrected(out.loc[rows, ["successes", "n"]], cr, method=method, n_boot=n_boot, alpha=alpha)
-        note = (f"; rates of {rate_name!r} measured per post on the development set ({src}), "
+        note = (f"; rates of {rate_name!r} measured per post on {where} ({src}), "
                 "assumed to hold for PM roles and for the subpopulation")
         for c in ("share_corrected", "ci_low_corrected", "ci_high_corrected"):
             out.loc[rows, c] = sub[c].to_numpy()
@@ -1212,7 +1204,8 @@ def example_quotes(
         fams = set(rep.loc[rep["group"] == TECHNICAL_GROUP, "family"])
     else:
         fams = {family}
-    cand = pm[pm[col].astype(bool)].drop_duplicates("posting_id")
+    # a role named only in running text has no text of its own to quote
+    cand = pm[pm[col].astype(bool) & pm["requirements_text"].notna()].drop_duplicates("posting_id")
     cand = cand.sample(frac=1.0, random_state=seed) if len(cand) else cand
     rows = []
     for r in cand.itertuples(index=False):
@@ -1241,11 +1234,11 @@ def example_quotes(
 # --------------------------------------------------------------------------- one call
 
 #: Processed tables the PM measures read.
-INPUT_TABLES = ("postings", "roles", "roles_extracted_classified", "roles_extracted_coverage", "skill_flags", "reposts")
+INPUT_TABLES = ("postings", "roles", "roles_extracted_classified", "roles_extracted_coverage", "reposts", "pm_asks")
 #: The monthly series the models are fitted to: (denominator, measure key, basis, label).
 MODEL_SERIES = (
-    ("all", TECHNICAL_GROUP, "required", "technical skill required, all PM roles"),
-    ("stated", TECHNICAL_GROUP, "required", "technical skill required, PM roles stating requirements"),
+    ("all", "technical_or_title", "required", "technical skill or title required, all PM roles"),
+    ("stated", "technical_or_title", "required", "technical skill or title required, PM roles stating requirements"),
     ("title", "technical_title", "title", "technical PM title, all PM roles"),
 )
 
@@ -1253,10 +1246,9 @@ MODEL_SERIES = (
 def load_inputs(load: Callable[[str], pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
     """The processed tables of :data:`INPUT_TABLES`, read with ``trendlab.load``.
 
-    ``skill_flags`` and ``reposts`` are computed from ``roles`` and ``postings`` with the same
-    code (:func:`trendlab.clean.skills.skill_flags` on the PM roles,
-    :func:`trendlab.clean.reposts.reposts_table`) when no build stage produces them;
-    their ``attrs["computed_here"]`` is True.
+    ``reposts`` and ``pm_asks`` are computed from ``postings`` and ``roles`` with the same
+    code (:func:`trendlab.clean.reposts.reposts_table`, :func:`trendlab.label.pm_asks_table`)
+    when no build stage produces them; their ``attrs["computed_here"]`` is True.
 
     Examples
     --------
@@ -1272,18 +1264,17 @@ def load_inputs(load: Callable[[str], pd.DataFrame] | None = None) -> dict[str, 
         try:
             out[name] = load(name)
         except KeyError:  # no build stage produces the table
-            if name not in ("skill_flags", "reposts"):
+            if name not in ("reposts", "pm_asks"):
                 raise
             computed.append(name)
-    if "skill_flags" in computed:
-        from trendlab.clean.skills import skill_flags, tag_skills
-
-        pm = out["roles"][out["roles"]["role_family"].isin(pm_role_families())]
-        out["skill_flags"] = skill_flags(tag_skills(pm, progress=False), pm)
     if "reposts" in computed:
         from trendlab.clean.reposts import reposts_table
 
         out["reposts"] = reposts_table(out["postings"])
+    if "pm_asks" in computed:
+        from trendlab.label import pm_asks_table
+
+        out["pm_asks"] = pm_asks_table(out["postings"], out["roles"], progress=False)
     for name in computed:
         out[name].attrs["computed_here"] = True
     return out
@@ -1343,7 +1334,7 @@ def pm_tables(
     if missing:
         raise KeyError(f"pm_tables: input table(s) {missing} missing; expected {list(INPUT_TABLES)}")
     r = read_rates() if isinstance(rates, str) and rates == "file" else rates
-    roles_l = pm_roles(inputs["roles"], inputs["skill_flags"], inputs["postings"], inputs["reposts"])
+    roles_l = pm_roles(inputs["roles"], inputs["pm_asks"], inputs["postings"], inputs["reposts"])
     titles_l = pm_title_roles(inputs["roles_extracted_classified"])
     cov = inputs["roles_extracted_coverage"]
     _need(cov, ["month", "partial"], "roles_extracted_coverage")
@@ -1377,12 +1368,35 @@ def fit_series_models(tables: PmTables, *, n_sim: int = 2000) -> dict[str, PmMod
     }
 
 
+#: Rows of :func:`headline` beyond the model series: (denominator, measure key, basis, label).
+HEADLINE_EXTRA = (
+    ("all", "eng_background", "required", "engineering background required, all PM roles"),
+    ("all", "requirements_stated", "stated", "states requirements, all PM roles"),
+)
+
+
+def one_role_share(pm: pd.DataFrame) -> tuple[int, int]:
+    """``(posts holding exactly one PM role, posts holding a PM role)`` of a :func:`pm_roles` frame.
+
+    The rates are measured per post and applied per role; this says how far apart the two are.
+
+    Examples
+    --------
+    >>> one_role_share(pd.DataFrame({"posting_id": ["1", "2", "2", "3"]}))
+    (2, 3)
+    """
+    per = pm.groupby("posting_id").size()
+    return int((per == 1).sum()), int(len(per))
+
+
 def headline(tables: PmTables, fits: dict[str, PmModels], *, first: str = "2012", last: str = "2026") -> pd.DataFrame:
     """The headline figures: ``quantity, value`` rows for the report's closing note.
 
-    The share of PM roles requiring a technical skill in the first and last years (all PM
-    roles; stating requirements; technical title), corrected where rates exist, the
-    2012-2018 trend per year, the break tests and the window comparison.
+    For the first and last years: the share of PM roles requiring a technical skill or having a
+    technical title (all PM roles; those stating requirements), with a technical title, requiring
+    an engineering background, and stating requirements, each raw and, where the labeller's
+    rates exist, corrected; the share of PM posts that hold one PM role; then the 2012-2018
+    trend per year, the break tests and the window comparison of each model series.
 
     Examples
     --------
@@ -1391,20 +1405,22 @@ def headline(tables: PmTables, fits: dict[str, PmModels], *, first: str = "2012"
     y = tables.shares["year"]
     y = y[(y["corpus"] == PM_CORPUS) & (y["series"] == "all")]
     rows = []
-    for den, key, basis, label in MODEL_SERIES:
+    for den, key, basis, label in (*MODEL_SERIES, *HEADLINE_EXTRA):
         for period in (first, last):
             c = y[(y["denominator"] == den) & (y["measure_key"] == key) & (y["basis"] == basis) & (y["period"] == period)]
             if len(c) != 1:
                 continue
             r = c.iloc[0]
-            rows.append({"quantity": f"{label}, {period}", "value": share_label(r["share"], r["ci_low"], r["ci_high"], r["n"], tables.min_n)})
-    if tables.rates is not None:
-        for period in (first, last):
-            c = y[(y["denominator"] == "all") & (y["measure_key"] == "technical_or_title") & (y["period"] == period)]
-            if len(c) == 1 and pd.notna(c.iloc[0]["share_corrected"]):
-                r = c.iloc[0]
-                rows.append({"quantity": f"technical skill or title, all PM roles, {period}, corrected",
-                             "value": share_label(r["share_corrected"], r["ci_low_corrected"], r["ci_high_corrected"], r["n"], tables.min_n)})
+            rows.append({"quantity": f"{label}, {period}",
+                         "value": share_label(r["share"], r["ci_low"], r["ci_high"], r["n"], tables.min_n)})
+            if key in RATE_MEASURES and "share_corrected" in c.columns and pd.notna(r["share_corrected"]):
+                rows.append({"quantity": f"{label}, {period}, corrected",
+                             "value": share_label(r["share_corrected"], r["ci_low_corrected"], r["ci_high_corrected"],
+                                                  r["n"], tables.min_n)})
+    one, posts = one_role_share(tables.roles.frame)
+    if posts:
+        rows.append({"quantity": "PM posts holding one PM role (rates are measured per post, applied per role)",
+                     "value": f"{100 * one / posts:.1f}% ({one:,} of {posts:,} posts)"})
     for label, f in fits.items():
         for name in ("trend", "cusum", "chow", "windows"):
             rows.append({"quantity": f"{MODEL_LABELS[name]}: {label}", "value": reading(name, getattr(f, name))
@@ -1425,13 +1441,14 @@ __all__ = [
     "CORPUS_LABELS",
     "DEFAULT_MIN_N",
     "DENOMINATORS",
+    "ASK_COLUMNS",
     "INPUT_TABLES",
-    "MIN_WORDS",
     "MODEL_LABELS",
     "MODEL_SERIES",
     "MODEL_UNITS",
     "PM_CORPUS",
     "RATE_MEASURES",
+    "RATE_SPLIT",
     "SERIES",
     "TITLE_CORPUS",
     "MeasureSpec",
@@ -1442,6 +1459,7 @@ __all__ = [
     "fit_pm_models",
     "fit_series_models",
     "headline",
+    "one_role_share",
     "load_inputs",
     "measure_specs",
     "model_counts",
@@ -1457,10 +1475,8 @@ __all__ = [
     "read_rates",
     "reading",
     "reported_families",
-    "requirement_words",
     "share_grid",
     "share_label",
-    "states_requirements",
 ]
 
 
