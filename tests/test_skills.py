@@ -171,6 +171,7 @@ def test_the_employer_is_not_a_skill(m):
     assert ids(m, "JavaScript - Front End Engineer\nReact") == ["coding.javascript", "coding.react"]
     assert ids(m, "Python, Django | Remote\nYou write Python.") == ["coding.python", "coding.django", "coding.python"]
     assert ids(m, "Backend Engineer with a love of Python: DENVER") == ["coding.python"]
+    assert ids(m, "Tray.io | London\nExtend the tray.io platform with Python.") == ["coding.python"]
     # a multi-word name hides the term only inside the name
     assert ids(m, "Swift Navigation | Palo Alto\nSwift Navigation builds GPS. We write Swift.") == ["coding.swift"]
 
@@ -182,6 +183,7 @@ def test_company_descriptions_are_not_asks_for_product_skills(m):
     assert [(h.taxonomy_id, text[h.start - 8 : h.start].strip()) for h in hits] == [
         ("roadmapping_prioritisation.roadmap", "own the"), ("coding.python", "We use"),
     ]
+    assert ids(m, "There's a big roadmap ahead. With an aggressive roadmap, we plan to grow.") == []
     # a sentence about the company that addresses the hire is an ask
     assert ids(m, "We are looking for someone who is data-driven.") == ["metrics.product_metrics"]
 
@@ -191,6 +193,8 @@ def test_guarded_forms(m):
     assert ids(m, "Job Specs: https://acme.example/jobs") == []
     assert ids(m, "You write specs and PRDs.") == ["specs_prds.specs", "specs_prds.prd"]
     assert ids(m, "a data-driven marketing firm") == []
+    assert ids(m, "so that we can prioritize your application") == []
+    assert ids(m, "You prioritize the backlog.") == ["roadmapping_prioritisation.prioritisation"] * 2
     for text in ("You are data-driven.", "a data-driven mindset", "make data-driven decisions"):
         assert ids(m, text) == ["metrics.product_metrics"], text
 

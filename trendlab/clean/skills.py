@@ -784,6 +784,9 @@ class SkillMatcher:
         if got is None:
             name = self._suffix_rx.sub("", company.strip()).strip()
             found = self._longest(self._scan(name)[0])[0]
+            if not found and name != company.strip():  # the ending is part of the term ("tray.io")
+                name = company.strip()
+                found = self._longest(self._scan(name)[0])[0]
             tids = frozenset(x.tid for x in found)
             rx = None
             if len(tids) == 1 and len(name.split()) <= self._company_words and not self._not_company_rx.search(name):
