@@ -677,6 +677,11 @@ _FIELD_BEGIN = re.compile(r"(?:^|[|,:;(]|\s[-–—]\s|[-*•·>]\s)\s*")
 # a clause that qualifies the hire rather than names the role: its words are asks, not title words
 _TITLE_CLAUSE = re.compile(r"\s(?:with|who|that|which|preferably|ideally|having|to)\b")
 _LIST_ITEM = re.compile(r"\s*(?:,|/|&|\band\b|\bor\b)\s*")
+# where a title's words end for sure: a sentence end, an inline bullet
+_SEGMENT_END = re.compile(r"[.!?](?=\s|$)|\s[*•·]\s")
+_AND_NEXT = re.compile(r"\s(?:and|&|or)\s+")
+_COORDINATED = re.compile(r"(?:^|\s)(?:and|or|&)(?:\s|$)|/")
+_TITLE_LABEL = re.compile(r"\s*(?::|\s[-–—])\s+([^:|;\n(]*?)\s*(?=$|https?://|[:|;(]|\s[-–—]\s)")
 
 
 def _title_segments(text: str, title: str, c: LabelCues) -> list[str]:
@@ -698,26 +703,36 @@ def _title_segments(text: str, title: str, c: LabelCues) -> list[str]:
         if start is None:
             begins = [m.end() for m in _FIELD_BEGIN.finditer(low, ls, at)]
             pre = low[begins[-1] : at] if begins else ""
-            if begins and 1 <= len(pre.split()) <= 3 and as_title(text[begins[-1] : at + len(t)]):
+            # "... - Engineering Product Manager": not "DevOps and Product Manager", two roles
+            if (begins and 1 <= len(pre.split()) <= 3 and not _COORDINATED.search(pre)
+                    and as_title(text[begins[-1] : at + len(t)])):
                 start = begins[-1]
         if start is not None:
             le = low.find("\n", at)
             seg = low[start : le if le != -1 else len(low)]
             end_t = at - start + len(t)
-            cut = [m.start() for m in (c.title_stop.search(seg, end_t), _TITLE_CLAUSE.search(seg, end_t)) if m]
+            cut = [m.start() for m in (c.title_stop.search(seg, end_t), _TITLE_CLAUSE.search(seg, end_t),
+                                       _SEGMENT_END.search(seg, end_t)) if m]
             cut += [k for k in (seg.find("|", end_t), seg.find(";", end_t)) if k != -1]
             stop = min(cut) if cut else len(seg)
+            for m in _AND_NEXT.finditer(seg, end_t, stop):
+                if as_title(re.split(r",|\s(?:and|&|or)\s", seg[m.end() : stop], maxsplit=1)[0]) is not None:
+                    stop = m.start()  # "Head of Product and a VP of Engineering": the next role
+                    break
             for m in _ENUM_COMMA.finditer(seg, end_t, stop):
-                item = seg[m.end() :].split(",", 1)[0]
-                item = item[: min([k for k in (item.find("|"), item.find(";")) if k != -1] or [len(item)])]
-                if len(item.split()) > 4 or as_title(item.strip(" .:-–—")) is not None:
-                    stop = m.start()  # the next item of a list of roles, or running text
+                item = re.sub(r"\([^)]*\)?", " ", seg[m.end() : stop])  # "Platform (hybrid, $200k)"
+                # one short item that ends the segment and is no title qualifies it; more items
+                # make a list ("product management, analytics, credit, operations")
+                if ("," in item or len(item.split()) > 4 or _COORDINATED.search(item)
+                        or as_title(item.strip(" .:-–—")) is not None):
+                    stop = m.start()
                     break
             out.append(seg[:stop])
-            # "Product Manager: Growth / Dev Experience https://...": a short label after a colon
-            colon = re.match(r"\s*:\s+([^:|;\n]*?)\s*(?:https?://|$)", seg[end_t:])
-            if colon and 0 < len(colon.group(1).split()) <= 5:
-                out.append(f"{t} {colon.group(1)}")
+            # a short label after a colon or a spaced dash: "Product Manager: Growth / Dev
+            # Experience https://...", "Product Manager - Integrations: Own the roadmap ..."
+            label = _TITLE_LABEL.match(seg, end_t)
+            if label and 0 < len(label.group(1).split()) <= 4 and as_title(label.group(1)) is None:
+                out.append(f"{seg[:end_t]} {label.group(1)}")
         at = low.find(t, at + len(t))
     return out
 
@@ -817,8 +832,9 @@ def _section_own(text: str, title: str, others: list[str], c: LabelCues) -> str 
     qualifier ("PRODUCT MANAGER - FULL TIME - SF", "Product Manager Machine Learning:", "- Product
     Manager, Dotcom |") heads the lines below it, up to the next line that opens with another
     role's title (one the splitter found, or words that read as a title), a rule line, or a
-    heading decorated like its own. A list item followed at once by another item of the same
-    list is one entry of a list of roles: it owns the rest of its line only. Every line the
+    heading decorated like its own. A title line next to another role's line, or a list item
+    next to an item of the same list, is one entry of a list (first, middle or last): it owns
+    the rest of its line only. Every line the
     title heads is collected (a title may head a list item and, later, a section).
     """
     lines = text.split("\n")
@@ -832,13 +848,14 @@ def _section_own(text: str, title: str, others: list[str], c: LabelCues) -> str 
         if not (_TITLE_LINE_REST.match(rest) or _QUALIFIER_TAIL.match(rest)):
             continue  # "Product managers are expected to ...": a sentence, not a title line
         parts.append(rest.strip(" \t-–—:|,"))
-        bullet = _BULLET.match(line)
         deco = _DECORATION_LEAD.match(line)
-        k = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
-        if bullet and bullet.group(0).strip() and k is not None:
-            nb = _BULLET.match(lines[k])
-            if nb and nb.group(0).strip() and nb.group(0).rstrip() == bullet.group(0).rstrip():
-                continue  # the next line is the next entry of the same list
+        before = next((lines[j] for j in range(i - 1, -1, -1) if lines[j].strip()), "")
+        after = next((lines[j] for j in range(i + 1, len(lines)) if lines[j].strip()), "")
+        bullet = _BULLET.match(line)
+        same = [b is not None and bullet is not None and b.group(0).rstrip() == bullet.group(0).rstrip()
+                for b in (_BULLET.match(before), _BULLET.match(after))]
+        if any(same) or _opens_role_line(before, others, c) or _opens_role_line(after, others, c):
+            continue  # an entry of a list (of roles), first, middle or last: it heads nothing
         for nxt in lines[i + 1 :]:
             if _RULE_LINE.match(nxt):
                 break
