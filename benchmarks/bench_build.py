@@ -1,8 +1,9 @@
 """Cold and warm `make analysis` from the mirror, and a taxonomy edit that re-tags only.
 
-The working tree's package and notebooks are copied to a temporary folder first (so that the
-figures belong to one version of the code even while files change), and every step runs there
-with its own data and reports folders: nothing of the checkout's data/ or reports/ is touched.
+The committed package and notebooks (``git archive HEAD``; ``--worktree`` for the files as they
+are now) are copied to a temporary folder first, so that the figures belong to one version of
+the code even while files change, and every step runs there with its own data and reports
+folders: nothing of the checkout's data/ or reports/ is touched.
 
 Printed, each with wall time, CPU time of the process tree and peak resident memory:
 
@@ -15,16 +16,19 @@ Printed, each with wall time, CPU time of the process tree and peak resident mem
 
 Usage::
 
-    TRENDLAB_MIRROR=/path/to/mirror python benchmarks/bench_build.py [--engine pandas|dask]
+    TRENDLAB_MIRROR=/path/to/mirror python benchmarks/bench_build.py [--engine pandas|dask] [--worktree]
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import shutil
+import subprocess
 import sys
+import tarfile
 import tempfile
 from pathlib import Path
 
@@ -36,13 +40,29 @@ ROOT = Path(__file__).resolve().parents[1]
 STEPS = ("fetch", "build", "report")
 
 
-def snapshot(dest: Path) -> Path:
-    """Copy the package, the notebooks and pyproject.toml (what `make analysis` runs) to ``dest``."""
+WHAT = ("trendlab", "notebooks", "pyproject.toml")  # what `make analysis` runs
+
+
+def snapshot(dest: Path, worktree: bool) -> tuple[Path, str]:
+    """Copy the package, the notebooks and pyproject.toml to ``dest`` (from HEAD unless ``worktree``)."""
+    if not worktree:
+        try:
+            rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], check=True,
+                                 capture_output=True, text=True).stdout.strip()
+            data = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD", *WHAT], check=True,
+                                  capture_output=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            worktree = True
+        else:
+            dest.mkdir(parents=True)
+            with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+                tar.extractall(dest, filter="data")
+            return dest, f"commit {rev}"
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
     shutil.copytree(ROOT / "trendlab", dest / "trendlab", ignore=ignore)
     shutil.copytree(ROOT / "notebooks", dest / "notebooks", ignore=ignore)
     shutil.copy2(ROOT / "pyproject.toml", dest / "pyproject.toml")
-    return dest
+    return dest, "the working tree"
 
 
 def analysis(src: Path, env: dict[str, str], engine: str) -> dict[str, Measured]:
@@ -71,6 +91,7 @@ def line(label: str, ms: dict[str, Measured]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--engine", choices=["pandas", "dask"], default="pandas")
+    ap.add_argument("--worktree", action="store_true", help="the files as they are now, not HEAD")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (printed)")
     args = ap.parse_args(argv)
     mirror = os.environ.get("TRENDLAB_MIRROR")
@@ -80,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="trendlab-bench-build-"))
     try:
-        src = snapshot(tmp / "src")
+        src, version = snapshot(tmp / "src", args.worktree)
         env = {
             **os.environ,
             "PYTHONPATH": str(src),  # the copy's package, ahead of the editable install
@@ -88,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             "TRENDLAB_REPORTS_DIR": str(tmp / "reports"),
             "TRENDLAB_MIRROR": mirror,
         }
-        print(f"machine: {machine()}; engine {args.engine}; load average before: {os.getloadavg()[0]:.2f}")
+        print(f"machine: {machine()}; code: {version}; engine {args.engine}; "
+              f"load average before: {os.getloadavg()[0]:.2f}")
         cold = analysis(src, env, args.engine)
         print(line("cold", cold) + "   (target < 180 s)")
         warm = analysis(src, env, args.engine)

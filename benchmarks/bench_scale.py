@@ -57,32 +57,53 @@ def base_sample() -> pd.DataFrame:
     return raw[raw["html"].fillna("").str.strip() != ""].reset_index(drop=True)
 
 
-def generate(base: pd.DataFrame, n: int, folder: Path, part_rows: int, seed: int = 20260) -> list[Path]:
-    """Write a corpus of ``n`` resampled postings as parquet parts by source and year."""
+def _write_stratum(frame: pd.DataFrame, m: int, first_id: int, folder: str, part_rows: int,
+                   seed: tuple[int, ...]) -> list[Path]:
+    """``m`` rows drawn with replacement from ``frame`` (one source and year), written in parts."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    rng = np.random.default_rng(seed + n)
+    rng = np.random.default_rng(list(seed))
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    id_type = table.schema.field("posting_id").type
+    paths = []
+    for j, start in enumerate(range(0, m, part_rows)):
+        size = min(part_rows, m - start)
+        t = table.take(pa.array(rng.integers(0, table.num_rows, size)))
+        ids = pa.array(np.arange(first_id + start, first_id + start + size).astype(str)).cast(id_type)
+        t = t.set_column(t.schema.get_field_index("posting_id"), "posting_id", ids)
+        path = Path(folder) / f"part-{j:05d}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(t, path, compression="zstd")
+        paths.append(path)
+    return paths
+
+
+def generate(base: pd.DataFrame, n: int, folder: Path, part_rows: int, seed: int = 20260,
+             jobs: int = 1) -> list[Path]:
+    """Write a corpus of ``n`` resampled postings as parquet parts by source and year.
+
+    Each (source, year) of ``base`` gets its share of ``n`` (largest remainders), drawn with
+    replacement from its own posts; ids are new and unique. ``jobs`` processes write strata
+    side by side; the corpus does not depend on ``jobs``.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
     key = base["source"].astype(str) + "\t" + base["month"].astype(str).str[:4]
     groups = sorted(key.groupby(key).groups.items())
     sizes = np.array([len(ix) for _, ix in groups], dtype=float)
     want = np.floor(n * sizes / sizes.sum()).astype(int)
-    want[np.argsort(-(n * sizes / sizes.sum() - want))[: n - want.sum()]] += 1  # largest remainders
-    paths, next_id = [], 1
-    for (k, ix), m in zip(groups, want, strict=True):
-        source, year = k.split("\t")
-        table = pa.Table.from_pandas(base.loc[ix].reset_index(drop=True), preserve_index=False)
-        for j, start in enumerate(range(0, m, part_rows)):
-            size = min(part_rows, m - start)
-            t = table.take(pa.array(rng.integers(0, table.num_rows, size)))
-            ids = pa.array(np.arange(next_id, next_id + size).astype(str)).cast(pa.large_string())
-            t = t.set_column(t.schema.get_field_index("posting_id"), "posting_id", ids.cast(t.schema.field("posting_id").type))
-            next_id += size
-            path = folder / E.part_dir(source, year) / f"part-{j:05d}.parquet"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(t, path, compression="zstd")
-            paths.append(path)
-    return paths
+    want[np.argsort(-(n * sizes / sizes.sum() - want), kind="stable")[: n - want.sum()]] += 1
+    first = np.concatenate([[1], 1 + np.cumsum(want)[:-1]])
+    args = [
+        (base.loc[ix].reset_index(drop=True), int(m), int(f), str(folder / E.part_dir(*k.split("\t"))),
+         part_rows, (seed, n, i))
+        for i, ((k, ix), m, f) in enumerate(zip(groups, want, first, strict=True)) if m
+    ]
+    if jobs <= 1:
+        return [p for a in args for p in _write_stratum(*a)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return [p for ps in pool.map(_write_stratum, *zip(*args, strict=True)) for p in ps]
 
 
 def child(kind: str, folder: Path, workers: int, out: Path) -> int:
@@ -157,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             folder = tmp / f"corpus-{n}"
             g0 = time.perf_counter()
-            paths = generate(base, n, folder, args.part_rows)
+            paths = generate(base, n, folder, args.part_rows, jobs=os.cpu_count() or 1)
             gb = sum(p.stat().st_size for p in paths) / 1e9
             print(f"\n10^{np.log10(n):.0f} = {n:,} postings: generated {len(paths)} parts, {gb:.2f} GB on disk, "
                   f"in {time.perf_counter() - g0:.1f} s")

@@ -130,6 +130,24 @@ def test_steps_on_a_local_cluster_equal_pandas_exactly(staged, dask_engine):
     assert_frame_equal(tagged["skill_flags"], staged["skill_flags"])
 
 
+def test_extracted_titles_classified_alike_on_both_engines(dask_engine):
+    titles = ["Senior PM", "Staff SWE", "Head of Product", "Reliabilty Enginer", "Barista", "Product Owner"]
+    n = len(titles)
+    extracted = E.meta_frame(__import__("trendlab.sources.hn_whos_hiring_db", fromlist=["x"]).FRAME)
+    extracted = pd.concat([extracted, pd.DataFrame({
+        "source": ["hn-x"] * n, "posting_id": [str(40 + i) for i in range(n)], "role_index": [0] * n,
+        "month": ["2024-0" + str(1 + i % 9) for i in range(n)], "role_title": titles, "company": [None] * n,
+        "employment_type": [None] * n, "remote": [None] * n, "languages_frameworks": [None] * n,
+        "machine_extracted": [True] * n,
+    }).astype(extracted.dtypes.to_dict())], ignore_index=True)
+    with E.Engine("pandas") as eng:
+        here = eng.map_frame(E.CLASSIFY_TITLES, extracted, titles=tiny_index())["classified"]
+    there = dask_engine.map_frame(E.CLASSIFY_TITLES, extracted, npartitions=3, titles=tiny_index())["classified"]
+    assert_frame_equal(here, there)
+    assert here["role_family"].tolist()[:3] == ["other", "software_engineering", "product_management"]
+    assert here.loc[3, "match_method"] == "fuzzy" and here["product_owner"].tolist()[-1]
+
+
 def test_the_title_index_reaches_each_worker_once(dask_engine):
     index = tiny_index()
     shipped = dask_engine._ship(index)
@@ -472,3 +490,6 @@ def test_scale_bench_corpus_keeps_strata_and_sizes(tmp_path):
     expected = base.groupby(base["source"] + base["month"].str[:4]).size() / len(base)
     assert (share - expected).abs().max() < 0.002  # largest remainders: within one posting
     assert_frame_equal(corpus.dtypes.to_frame(), base.dtypes.to_frame())
+    again = bench_scale.generate(base, 1000, tmp_path / "again", part_rows=150, jobs=2)
+    assert [p.relative_to(tmp_path / "again") for p in again] == [p.relative_to(tmp_path) for p in paths]
+    assert_frame_equal(pd.concat([pd.read_parquet(p) for p in again], ignore_index=True), corpus)

@@ -2,7 +2,8 @@
 
 One code path, two engines. Every per-posting step is a pure ``DataFrame -> {name: DataFrame}``
 function (:class:`Step`): :data:`CLEAN_TEXT` (HTML to text and company), :data:`SPLIT_ROLES`
-(a post into its roles, titles classified), :data:`TAG_SKILLS` (skill hits and per-role
+(a post into its roles, titles classified), :data:`CLASSIFY_TITLES` (titles extracted
+elsewhere, classified), :data:`TAG_SKILLS` (skill hits and per-role
 flags), :data:`COUNT_ROLES` (monthly counts) and :data:`RAW_TO_COUNTS` (all of them fused, for
 corpora too big to keep the intermediate tables). An :class:`Engine` runs a step
 
@@ -218,6 +219,15 @@ def _split_roles(postings: pd.DataFrame, *, titles: Any = True) -> dict[str, pd.
 
     split = split_roles(postings, fuzzy=titles)
     return {"roles": split.roles, "roles_unsplit": split.unsplit}
+
+
+def _classify_titles(extracted: pd.DataFrame, *, titles: Any = True) -> dict[str, pd.DataFrame]:
+    from trendlab.clean.titles import classify_titles
+
+    classes = classify_titles(extracted["role_title"].fillna(""), fuzzy=titles)
+    keep = ["role_family", "seniority", "technical_pm", "product_owner", "match_method", "matched_reference"]
+    out = pd.concat([extracted.reset_index(drop=True), classes[keep].reset_index(drop=True)], axis=1)
+    return {"classified": out}
 
 
 def _tag_skills(roles: pd.DataFrame, *, matcher: Any = None) -> dict[str, pd.DataFrame]:
@@ -441,6 +451,12 @@ def _roles_meta() -> pd.DataFrame:
     return SPLIT_ROLES.meta()["roles"]
 
 
+def _extracted_meta() -> pd.DataFrame:
+    from trendlab.sources.hn_whos_hiring_db import FRAME
+
+    return meta_frame(FRAME)
+
+
 def _flags_meta() -> pd.DataFrame:
     return TAG_SKILLS.meta()["skill_flags"]
 
@@ -448,6 +464,8 @@ def _flags_meta() -> pd.DataFrame:
 CLEAN_TEXT = Step("clean_text", _clean_text, (_raw_meta,), ("postings",), keep_index=True)
 SPLIT_ROLES = Step("split_roles", _split_roles, (_postings_meta,), ("roles", "roles_unsplit"),
                    resources=("titles",))
+CLASSIFY_TITLES = Step("classify_titles", _classify_titles, (_extracted_meta,), ("classified",),
+                       resources=("titles",))
 TAG_SKILLS = Step("tag_skills", _tag_skills, (_roles_meta,), ("skill_hits", "skill_flags"),
                   resources=("matcher",))
 COUNT_ROLES = Step("count_roles", _count_roles, (_roles_meta, _flags_meta), ("role_counts",))
@@ -459,7 +477,7 @@ RAW_TO_COUNTS = Step("raw_to_counts", _raw_to_counts, (_raw_meta,), ("role_count
                      })
 
 # resources used only to compute a step's meta (cheap stand-ins for the heavy objects)
-_META_RESOURCES: dict[str, dict[str, Any]] = {"split_roles": {"titles": False}}
+_META_RESOURCES: dict[str, dict[str, Any]] = {"split_roles": {"titles": False}, "classify_titles": {"titles": False}}
 
 
 # --------------------------------------------------------------------------- resources
@@ -669,7 +687,7 @@ class Engine:
             else:
                 self._cluster = LocalCluster(
                     n_workers=self.workers, threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=logging.ERROR,
+                    dashboard_address=":0", silence_logs=logging.ERROR,
                 )
                 self.client = Client(self._cluster)
                 # scatter(broadcast=True) reaches only the workers already registered
@@ -815,6 +833,7 @@ def _pick(result: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
 
 
 __all__ = [
+    "CLASSIFY_TITLES",
     "CLEAN_TEXT",
     "COUNT_ROLES",
     "ENGINES",

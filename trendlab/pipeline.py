@@ -46,6 +46,7 @@ import pandas as pd
 
 from trendlab import config
 from trendlab.engine import (
+    CLASSIFY_TITLES,
     COUNT_ROLES,
     SPLIT_ROLES,
     TAG_SKILLS,
@@ -393,14 +394,10 @@ def _stage_roles_extracted(_: dict) -> dict[str, object]:
     }
 
 
-def _stage_roles(inputs: dict) -> dict[str, object]:
-    from trendlab.clean.titles import classify_titles
-
-    extracted = inputs["roles_extracted"]
-    classes = classify_titles(extracted["role_title"].fillna(""))
-    keep = ["role_family", "seniority", "technical_pm", "product_owner", "match_method", "matched_reference"]
-    titled = pd.concat([extracted.reset_index(drop=True), classes[keep].reset_index(drop=True)], axis=1)
-    return {"roles_extracted_classified": titled}
+def _stage_roles(inputs: dict, engine: Engine) -> dict[str, object]:
+    # the split of the postings is the stage's part map; here the titles extracted elsewhere
+    out = engine.map_frame(CLASSIFY_TITLES, inputs["roles_extracted"], titles=title_resource())
+    return {"roles_extracted_classified": out["classified"]}
 
 
 def _stage_reposts(inputs: dict) -> dict[str, object]:
@@ -466,6 +463,7 @@ STAGES: list[Stage] = [
         name="roles",
         outputs=("roles", "roles_unsplit", "roles_extracted_classified"),
         run=_stage_roles,
+        wants_engine=True,
         map=PartMap(
             SPLIT_ROLES,
             inputs=("postings",),
