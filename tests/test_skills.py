@@ -199,6 +199,34 @@ def test_guarded_forms(m):
         assert ids(m, text) == ["metrics.product_metrics"], text
 
 
+def test_guards_for_generic_product_words(m):
+    # bare "experimentation" needs product, test or metric words next to it
+    assert ids(m, "We love rapid experimentation and data-driven analysis and experimentation in Scala.") == [
+        "coding.scala",
+    ]
+    assert ids(m, "A/B testing and experimentation; our experimentation platform; product experimentation") == [
+        "experimentation.ab_testing", "experimentation.experiments", "experimentation.experiments",
+        "experimentation.experiments",
+    ]
+    # retention and churn as a product name, learning or a verb
+    assert ids(m, "Our Retention Automation Platform promotes long-term retention; churn out code") == ["coding.code"]
+    assert ids(m, "Own retention and churn.") == ["metrics.growth_metrics"] * 2
+    # customer needs are discovery when the hire finds them out; team names and labs are not asks
+    assert ids(m, "Meet changing customer needs. Our Customer Insights & Data group has a usability testing lab.") == []
+    assert ids(m, "Understand customer needs and run usability testing.") == [
+        "discovery_research.customer_insights", "discovery_research.usability_testing",
+    ]
+    # a product described by its technology, test specs and ad specs
+    assert ids(m, "We build AI-powered tools at an AI startup. Write specs and functional tests; spec ads.") == []
+    assert ids(m, "Experience with AI, and you write specs.") == ["ai_ml.ai", "specs_prds.specs"]
+
+
+def test_computer_science_knowledge_and_departments_are_no_degree(m):
+    assert ids(m, "A solid foundation in computer science") == ["technical_aptitude.cs_fundamentals"]
+    assert ids(m, "We work with the Computer Science Department.") == []
+    assert ids(m, "BS in Computer Science") == ["eng_background.cs_degree"]
+
+
 def test_exclusions_hide_every_term_they_overlap(m):
     assert ids(m, "Drug discovery process automation and capacity planning") == []
     assert ids(m, "Lead product discovery.") == ["discovery_research.product_discovery"]
