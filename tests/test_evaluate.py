@@ -77,6 +77,20 @@ def test_score_counts_pm_measures_over_labelled_pm_posts():
     assert t.loc[("is_pm_role", "tuning"), "n"] == 3
 
 
+def test_fresh_strata_are_their_own_split():
+    lab = _labelled().assign(stratum=["random", "pm-fresh", "random", "pm-fresh-header", "random", "random"])
+    assert ev.split_of("p0", "pm-fresh-title-line") == "fresh" and ev.split_of("p0", "random") == ev.half_of("p0")
+    t = ev.score(lab, ("is_pm_role",)).set_index("split")
+    assert t.index.tolist() == ["tuning", "held_out", "fresh", "all"]
+    assert t.loc["fresh", "n"] == 2  # posts 1 and 3, whatever their halves
+    assert t.loc[["tuning", "held_out", "fresh"], "n"].sum() == t.loc["all", "n"] == 6
+    # truth 1, 1 and predictions 1, 1: both fresh posts found
+    assert t.loc["fresh", ["tp", "fn", "tn", "fp"]].tolist() == [2, 0, 0, 0]
+    # the targets are checked on the fresh posts too
+    short = ev.check_targets(ev.score(lab, ("is_pm_role", "pm_requires_technical")), {"pm_requires_technical": 0.9})
+    assert any("on the fresh split" in line for line in short)
+
+
 def test_rates_file_is_what_the_measures_read(tmp_path):
     lab = _labelled()
     e = ev.Evaluation(ev.score(lab, ("is_pm_role", "pm_requires_technical")), lab, "ab" * 32, "9.9.9")
@@ -136,8 +150,14 @@ def test_committed_rates_were_measured_on_the_committed_devset():
     raw = pd.read_csv(ev.RATES, dtype=str, keep_default_na=False)
     assert raw["devset_sha256"].eq(ev.devset_sha256()).all(), "re-run `trendlab evaluate` after changing devset.csv"
     assert set(raw["measure"]) >= set(ev.MEASURES)
+    dev = ev.read_devset()
+    # the correction reads the fresh rows; the whole-set rows cover every post
     rates = read_rates().set_index("measure")
-    assert rates.loc["is_pm_role", "sens_n"] + rates.loc["is_pm_role", "spec_n"] == len(ev.read_devset())
+    assert rates.attrs["split"] == ev.CORRECTION_SPLIT == "fresh"
+    fresh = ev.splits_of(dev).eq("fresh")
+    assert rates.loc["is_pm_role", "sens_n"] + rates.loc["is_pm_role", "spec_n"] == int(fresh.sum()) > 100
+    whole = read_rates(split="all").set_index("measure")
+    assert whole.loc["is_pm_role", "sens_n"] + whole.loc["is_pm_role", "spec_n"] == len(dev)
 
 
 @pytest.mark.mirror
