@@ -13,13 +13,14 @@
 # %% [markdown]
 # # 02 — How often do product-manager postings ask for technical and build skills?
 #
-# The share of product-management roles in Hacker News "Who is hiring?" posts that ask for a
-# technical or build skill (coding, data/SQL, APIs, cloud/devops, systems, AI/ML, an engineering
-# background, low-code/no-code), per month, quarter and year, 2012–2018 and 2026, with three
-# denominators kept apart: all PM roles, PM roles that state requirements of their own, and the
-# title signal (a technical PM title). Raw shares carry Wilson intervals; reposted ads are counted
-# once in a unique-ad series; trend, seasonality, break and window comparisons are fitted to the
-# monthly counts, the 2012–2018 window on its own.
+# The share of product-management roles in Hacker News "Who is hiring?" posts that require a
+# technical or build skill or carry a technical title (coding, data/SQL, APIs, cloud/devops,
+# systems, AI/ML, an engineering background), per month, quarter and year, 2012–2018 and 2026,
+# read by one instrument, the post labeller whose error rates are measured on hand-labelled posts,
+# with three denominators kept apart: all PM roles, PM roles that state requirements, and the
+# title signal. Raw shares carry Wilson intervals, the measured ones also a misclassification
+# correction; reposted ads are counted once in a unique-ad series; trend, seasonality, break and
+# window comparisons are fitted to the monthly counts, the 2012–2018 window on its own.
 
 # %%
 import warnings
@@ -42,7 +43,7 @@ LEFT = [{"selector": "th, td", "props": [("text-align", "left"), ("vertical-alig
 
 inputs = P.load_inputs()
 computed_here = [n for n, t in inputs.items() if t.attrs.get("computed_here")]
-postings, roles, reposts = inputs["postings"], inputs["roles"], inputs["reposts"]
+postings, roles, reposts, asks = inputs["postings"], inputs["roles"], inputs["reposts"], inputs["pm_asks"]
 extracted = inputs["roles_extracted_classified"]
 tables = P.pm_tables(inputs)
 pm_loaded, titles_loaded = tables.roles, tables.titles
@@ -54,6 +55,7 @@ YEARS_TEXT = [str(y) for y in range(2012, 2019)] + ["2026"]
 YEAR_NAMES = {"2026": "2026 (Jan–May)", "2018": "2018 (Jan–Jun)"}
 CORPUS = P.CORPUS_LABELS
 TECH = "technical"
+MEASURED = "technical_or_title"  # the labeller's measure, with measured rates
 fam_table = P.reported_families()
 FAM_LABEL = dict(zip(fam_table["family"], fam_table["label"], strict=True))
 FAM_LABEL[TECH] = "Any technical or build skill"
@@ -75,9 +77,12 @@ months_text = pmf["month"].nunique()
 #   share is usable (the posts present are not selected by content) but the counts are not.
 # - **Small cells.** A cell with fewer than 30 PM roles is flagged "small" in tables and drawn
 #   hollow in figures; it is never drawn as a plain point on the line.
-# - **The instrument.** Roles are found, titled and tagged by rules (`trendlab.clean`); their
-#   accuracy is measured against a hand-labelled development set (section "How far to trust the
-#   tagger").
+# - **One instrument.** Every PM measure here is read by the post labeller (`trendlab.label`): it
+#   finds the PM roles of a post, the text that is the PM's own, and what that text asks. Its
+#   accuracy is measured on a hand-labelled development set by `trendlab evaluate`, and the
+#   corrected shares use those very rates (section "How far to trust the labeller"). The rates
+#   are measured per post and applied per role: most PM posts hold one PM role (the share is
+#   given below).
 
 # %%
 q = pm_loaded.quarantine
@@ -90,6 +95,15 @@ display(Markdown(
     f"Partial months of the posts: {', '.join(partial[P.PM_CORPUS]) or 'none'}."
     + (f" Computed here from the same code because no build stage writes them yet: {', '.join(f'`{n}`' for n in computed_here)}."
        if computed_here else "")
+    + " A role set aside as `not_read_as_pm` has a PM title in the roles table that the labeller "
+    "does not read as a hire (a colleague, an interviewer, an aside)."
+))
+one_post, pm_posts = P.one_role_share(pmf)
+display(Markdown(
+    f"**{100 * one_post / pm_posts:.1f}%** of the {pm_posts:,} posts with a PM role hold exactly one "
+    f"({one_post:,}); the others hold two or more. The labeller's error rates are measured per post "
+    "(a post's label holds when it holds for any of its PM roles) and applied here per role; for the "
+    "posts with one PM role the two are the same."
 ))
 
 # %% [markdown]
@@ -144,34 +158,51 @@ tab["months"] = tab["months"].map({"observed": "all complete", "partial": "holds
 display(tab[["source", "year", "PM roles", "all roles", "PM share of all roles (95% CI)", "months"]].set_index(["source", "year"]))
 
 # %% [markdown]
-# ## Which PM roles state requirements of their own
+# ## Which PM roles state requirements
 #
 # Many posts list a PM title in a header or a list of openings and link elsewhere; such a role has
 # no text from which a skill could be read, and "no requirement stated" is not "no technical
-# requirement". A role **states requirements** when its own text (not text shared by every role of
-# the post) has at least five words beyond its title, links and header fields, or names a skill.
-# This is the denominator of the second measure.
+# requirement". A role **states requirements** when the labeller finds text of its own that says
+# what the job does or asks (duties, experience, qualities), or an ask addressed to every hire of
+# the post; a title, a link, pay, a place, the company's description, its stack, perks and
+# invitations to apply do not count. This is the denominator of the second measure; the share is
+# corrected with the labeller's measured rates for this label.
 
 # %%
 st = shares["year"]
-st = st[(st["series"] == "all") & (st["measure_key"] == "requirements_stated") & (st["corpus"] == P.PM_CORPUS)]
-display(P.share_grid(st[st["period"].isin(YEARS_TEXT)], "population", rename=YEAR_NAMES, min_n=MIN_N)
-        .rename(index={"all PM roles": "share of PM roles stating requirements"}))
+st = st[(st["series"] == "all") & (st["measure_key"] == "requirements_stated") & (st["corpus"] == P.PM_CORPUS)
+        & st["period"].isin(YEARS_TEXT)]
+st_rows = [st.assign(row="states requirements — raw")]
+if rates is not None:
+    st_rows.append(st.assign(row="states requirements — corrected", share=st["share_corrected"],
+                             ci_low=st["ci_low_corrected"], ci_high=st["ci_high_corrected"]))
+st_grid = P.share_grid(pd.concat(st_rows), "row", rename=YEAR_NAMES, min_n=MIN_N)
+display(st_grid.loc[[r["row"].iloc[0] for r in st_rows]].rename_axis("all PM roles").style.set_table_styles(LEFT))
 
 # %% [markdown]
 # ## The share asking for technical or build skills
 #
 # Three denominators, each its own panel. **All PM roles**: a role with no text counts as not
-# asking. **PM roles stating requirements**: only roles whose text could show an ask. **Title
-# signal**: the share of PM roles whose title is technical ("Technical Product Manager", "Data
-# Product Manager", "Product Manager, API"...), the only measure the extracted titles support. A
-# skill counts when required; the lighter series adds skills asked as preferred ("a plus",
-# "nice to have"). Years with fewer than 30 roles are hollow; 2019–2025 have no posting text.
+# asking. **PM roles stating requirements**: only roles whose text could show an ask. In these two
+# panels the measure is the labeller's: a technical skill required of the PM, or a technical PM
+# title ("Technical Product Manager", "Data Product Manager", "Product Manager, API"...), the
+# definition of the development set. The blue series is raw, the black squares are corrected for
+# the labeller's measured errors (the table below adds skills asked only as preferred, "a plus",
+# "nice to have": no rates, uncorrected). **Title signal**: the share of PM roles whose title alone is
+# technical, by the title classifier, the only measure the extracted titles support. Years with
+# fewer than 30 roles are hollow; 2019–2025 have no posting text.
 
 # %%
 sy = shares["year"]
 sy_all = sy[sy["series"] == "all"]
 years_axis = [str(y) for y in range(2012, 2027)]
+
+
+def corrected_view(t: pd.DataFrame) -> pd.DataFrame:
+    """The corrected share and interval in the columns the share plots and grids read."""
+    return t.assign(share=t["share_corrected"], ci_low=t["ci_low_corrected"], ci_high=t["ci_high_corrected"])
+
+
 fig, axes = plt.subplots(1, 3, figsize=(13, 4.3), sharey=True)
 panels = [("all", "All PM roles"), ("stated", "PM roles stating requirements"), ("title", "Title signal: technical PM title")]
 for ax, (den, title) in zip(axes, panels, strict=True):
@@ -181,20 +212,28 @@ for ax, (den, title) in zip(axes, panels, strict=True):
             t = t.set_index("period").reindex(years_axis).reset_index()
             plots.plot_share(ax, t, x="period", time_axis=False, label=CORPUS[corpus], color=color)
     else:
-        for basis, color in (("required", plots.PALETTE[0]), ("any", plots.PALETTE[3])):
-            t = sy_all[(sy_all["denominator"] == den) & (sy_all["measure_key"] == TECH) & (sy_all["basis"] == basis)
-                       & (sy_all["corpus"] == P.PM_CORPUS)]
-            t = t.set_index("period").reindex(years_axis).reset_index()
-            plots.plot_share(ax, t, x="period", time_axis=False, label=P.BASES[basis], color=color)
+        base = sy_all[(sy_all["denominator"] == den) & (sy_all["measure_key"] == MEASURED) & (sy_all["corpus"] == P.PM_CORPUS)]
+        req = base[base["basis"] == "required"].set_index("period").reindex(years_axis).reset_index()
+        plots.plot_share(ax, req, x="period", time_axis=False, label="raw (Wilson 95% CI)", color=plots.PALETTE[0])
+        if rates is not None:
+            cor = corrected_view(req)
+            xs = np.arange(len(years_axis)) + 0.18
+            ok = cor["n"].fillna(0).to_numpy() > 0
+            ax.errorbar(xs[ok], 100 * cor["share"].to_numpy(float)[ok],
+                        yerr=[100 * (cor["share"] - cor["ci_low"]).to_numpy(float)[ok],
+                              100 * (cor["ci_high"] - cor["share"]).to_numpy(float)[ok]],
+                        fmt="s", ms=3.5, color="#222222", mfc="white", lw=0.8, capsize=1.5, ls="none",
+                        label="corrected (bootstrap 95% CI)")
     ax.set_title(title, fontsize=10)
     ax.set_xticks(range(len(years_axis)))
     ax.set_xticklabels([y if y in YEARS_TEXT + ["2022", "2024"] else "" for y in years_axis], rotation=90, fontsize=8)
     ax.axvspan(years_axis.index("2019") - 0.5, years_axis.index("2025") + 0.5, color="#eeeeee", zorder=0)
-    ax.legend(loc="upper left", fontsize=7.5)
+    # the gap years hold no data: the legend goes there
+    ax.legend(loc="upper center" if den != "title" else "upper left", fontsize=7.5)
 axes[0].set_ylabel("share of PM roles (%)")
 for ax in axes[1:]:
     ax.set_ylabel("")
-fig.suptitle("Share of PM roles asking for a technical or build skill, per year (95% Wilson intervals)", fontsize=11, fontweight="bold")
+fig.suptitle("Share of PM roles requiring a technical skill or with a technical title, per year (95% intervals)", fontsize=11, fontweight="bold")
 fig.tight_layout()
 plots.save(fig, "02-technical-share-by-year")
 plt.show()
@@ -202,11 +241,11 @@ plt.show()
 # %%
 rows = []
 for den, key, basis, label in [
-    ("all", TECH, "required", "all PM roles: technical skill required"),
-    ("all", TECH, "any", "all PM roles: required or preferred"),
-    ("stated", TECH, "required", "PM roles stating requirements: technical skill required"),
-    ("stated", TECH, "any", "PM roles stating requirements: required or preferred"),
-    ("title", "technical_title", "title", "all PM roles: technical PM title"),
+    ("all", MEASURED, "required", "all PM roles: technical skill or title required"),
+    ("all", MEASURED, "any", "all PM roles: required or preferred (uncorrected)"),
+    ("stated", MEASURED, "required", "PM roles stating requirements: technical skill or title required"),
+    ("stated", MEASURED, "any", "PM roles stating requirements: required or preferred (uncorrected)"),
+    ("title", "technical_title", "title", "all PM roles: technical PM title (title classifier)"),
 ]:
     t = sy_all[(sy_all["denominator"] == den) & (sy_all["measure_key"] == key) & (sy_all["basis"] == basis)
                & (sy_all["corpus"] == P.PM_CORPUS) & sy_all["period"].isin(YEARS_TEXT)]
@@ -219,35 +258,45 @@ ex_t = sy_all[(sy_all["corpus"] == P.TITLE_CORPUS) & (sy_all["n"] > 0)].assign(r
 display(P.share_grid(ex_t, "row", min_n=MIN_N).rename_axis("HN extracted titles (no text)").style.set_table_styles(LEFT))
 
 # %% [markdown]
-# ### Corrected for the tagger's errors
+# ### Corrected for the labeller's errors
 #
-# A tagger that misses some asks (sensitivity below 1) or sees asks that are not there
+# A labeller that misses some asks (sensitivity below 1) or sees asks that are not there
 # (specificity below 1) biases a share. The Rogan–Gladen estimator corrects it with the rates
 # measured on the hand-labelled development set, and a parametric bootstrap interval carries the
-# uncertainty of those rates as well as the sampling error. The rates exist for the post-level
-# label "requires a technical skill, or has a technical title" and for "requires an engineering
-# background", so those two measures are corrected.
+# uncertainty of those rates as well as the sampling error. The shares and the rates come from the
+# same labeller. The rates are those of the **fresh** development posts, drawn and labelled after
+# the labeller's rules were written and never used to design one: on the posts the rules were
+# tuned on the labeller looks better than it is, and would be under-corrected. They exist for
+# "requires a technical skill, or has a technical title", "requires an engineering background"
+# and "states requirements", so those measures are corrected; the per-family shares below have no
+# rates and stay uncorrected. The rates are measured per post and applied per role, which assumes
+# the labeller errs at the same rates on each PM role of a post (most posts hold one).
 
 # %%
 if rates is None:
     display(Markdown(
-        "**Corrected shares are not available yet**: the tagger's measured sensitivity and "
+        "**Corrected shares are not available yet**: the labeller's measured sensitivity and "
         f"specificity (`{P.rates_path().relative_to(config.PACKAGE_DIR.parent)}`, written by "
         "`make evaluate`) do not exist in this build. The raw shares above stand uncorrected; no "
         "rates are assumed."
     ))
 else:
-    shown = rates[rates["measure"].isin(P.RATE_MEASURES.values())]
-    display(shown[["measure", "tp", "fn", "tn", "fp", "sensitivity", "specificity"]].round(3).set_index("measure"))
+    shown = rates[rates["measure"].isin(P.RATE_MEASURES.values())].copy()
+    shown["sensitivity"] = [f"{v:.2f} ({a}/{b})" for v, a, b in zip(shown["sensitivity"], shown["sens_tp"], shown["sens_n"], strict=True)]
+    shown["specificity"] = [f"{v:.2f} ({a}/{b})" for v, a, b in zip(shown["specificity"], shown["spec_tn"], shown["spec_n"], strict=True)]
+    display(Markdown(f"Rates of the labeller on the {rates.attrs.get('split') or 'whole'} development posts:"))
+    display(shown[["measure", "tp", "fn", "tn", "fp", "sensitivity", "specificity"]].set_index("measure"))
     rows = []
     for den in ("all", "stated"):
         for key in P.RATE_MEASURES:
-            t = sy_all[(sy_all["denominator"] == den) & (sy_all["measure_key"] == key) & (sy_all["basis"] == "required")
+            basis = "stated" if key == "requirements_stated" else "required"
+            if key == "requirements_stated" and den == "stated":
+                continue  # every role of that denominator states requirements
+            t = sy_all[(sy_all["denominator"] == den) & (sy_all["measure_key"] == key) & (sy_all["basis"] == basis)
                        & (sy_all["corpus"] == P.PM_CORPUS) & sy_all["period"].isin(YEARS_TEXT)]
             lab = f"{P.DENOMINATORS[den]}: {t['measure'].iloc[0]}"
             rows.append(t.assign(row=f"{lab} — raw"))
-            rows.append(t.assign(row=f"{lab} — corrected", share=t["share_corrected"], ci_low=t["ci_low_corrected"],
-                                 ci_high=t["ci_high_corrected"]))
+            rows.append(corrected_view(t).assign(row=f"{lab} — corrected"))
     g = P.share_grid(pd.concat(rows), "row", rename=YEAR_NAMES, min_n=MIN_N)
     display(g.loc[[r["row"].iloc[0] for r in rows]].style.set_table_styles(LEFT))
     example = sy_all[(sy_all["measure_key"] == "technical_or_title") & (sy_all["n"] > 0)
@@ -258,9 +307,11 @@ else:
 # ## By skill family
 #
 # Each family among PM roles stating requirements, pooled over each text window (2012–2018 and
-# 2026), required (left) and required or preferred (right). Families are defined in
-# `trendlab/taxonomy/skill_families.csv`; a role may ask for several, so the families do not add
-# up to the group.
+# 2026), required (left) and required or preferred (right). The families are those of the skills
+# the labeller finds asked in the PM's own text (`trendlab/taxonomy/skill_families.csv`; "Any
+# technical or build skill" adds technical asks in general words, such as "technical enough to
+# ..."); a role may ask for several, so the families do not add up to the group. **These shares are
+# uncorrected**: no error rates are measured per family, so they carry the labeller's errors.
 
 # %%
 pooled = P.pooled_windows(shares["month"], min_n=MIN_N)
@@ -284,7 +335,7 @@ for ax, basis in zip(axes, ("required", "any"), strict=True):
     ax.set_title(f"Asked as {P.BASES[basis]}", fontsize=10)
     ax.legend(loc="lower right", fontsize=8)
 axes[0].invert_yaxis()  # the axes share y: invert once
-fig.suptitle("Skill families asked of PM roles that state requirements (95% Wilson intervals)", fontsize=11, fontweight="bold")
+fig.suptitle("Skill families asked of PM roles that state requirements, uncorrected (95% Wilson intervals)", fontsize=11, fontweight="bold")
 fig.tight_layout()
 plots.save(fig, "02-skill-families")
 plt.show()
@@ -297,12 +348,12 @@ fam_rows["column"] = fam_rows["denominator"].map({"all": "all PM roles", "stated
 g = P.share_grid(fam_rows, "label", columns="column", min_n=MIN_N)
 g = g.loc[[FAM_LABEL[k] for k in fam_keys]]
 g = g[[c for c in ("all PM roles, 2012-2018", "all PM roles, 2026", "stating requirements, 2012-2018", "stating requirements, 2026") if c in g.columns]]
-g.index.name = "required skill family"
+g.index.name = "required skill family (uncorrected)"
 display(g.style.set_table_styles(LEFT))
 fy = sy_all[(sy_all["denominator"] == "stated") & (sy_all["basis"] == "required") & sy_all["measure_key"].isin(fam_keys)
             & (sy_all["corpus"] == P.PM_CORPUS) & sy_all["period"].isin(YEARS_TEXT)].assign(label=lambda d: d["measure_key"].map(FAM_LABEL))
 gy = P.share_grid(fy, "label", rename=YEAR_NAMES, min_n=MIN_N).loc[[FAM_LABEL[k] for k in fam_keys]]
-gy.index.name = "required, among PM roles stating requirements"
+gy.index.name = "required, among PM roles stating requirements (uncorrected)"
 display(Markdown("Per year (PM roles stating requirements; most yearly cells are small):"))
 display(gy.style.set_table_styles(LEFT))
 
@@ -336,7 +387,7 @@ display(Markdown(
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), sharey=True)
 for ax, den in zip(axes, ("all", "stated"), strict=True):
     for ser, color in (("all", plots.PALETTE[0]), ("unique", plots.PALETTE[2])):
-        t = sy[(sy["series"] == ser) & (sy["denominator"] == den) & (sy["measure_key"] == TECH) & (sy["basis"] == "required")
+        t = sy[(sy["series"] == ser) & (sy["denominator"] == den) & (sy["measure_key"] == MEASURED) & (sy["basis"] == "required")
                & (sy["corpus"] == P.PM_CORPUS)]
         t = t.set_index("period").reindex(years_axis).reset_index()
         plots.plot_share(ax, t, x="period", time_axis=False, label=P.SERIES[ser], color=color)
@@ -344,10 +395,11 @@ for ax, den in zip(axes, ("all", "stated"), strict=True):
     ax.set_xticks(range(len(years_axis)))
     ax.set_xticklabels([y if y in YEARS_TEXT else "" for y in years_axis], rotation=90, fontsize=8)
     ax.axvspan(years_axis.index("2019") - 0.5, years_axis.index("2025") + 0.5, color="#eeeeee", zorder=0)
-    ax.legend(loc="upper left", fontsize=8)
-axes[0].set_ylabel("technical skill required (%)")
+    ax.legend(loc="upper center", fontsize=8)
+axes[0].set_ylabel("technical skill or title required (%)")
 axes[1].set_ylabel("")
-fig.suptitle("All postings vs unique ads: share of PM roles requiring a technical skill", fontsize=11, fontweight="bold")
+fig.suptitle("All postings vs unique ads: share of PM roles requiring a technical skill or with a technical title (raw)",
+             fontsize=11, fontweight="bold")
 fig.tight_layout()
 plots.save(fig, "02-reposts")
 plt.show()
@@ -378,8 +430,8 @@ for label, fit in fits.items():
             .set_index("model").style.set_table_styles(LEFT))
 
 # %%
-main = fits["technical skill required, all PM roles"]
-display(Markdown("Methods, as fitted (all PM roles, technical skill required):"))
+main = fits[P.MODEL_SERIES[0][3]]
+display(Markdown(f"Methods, as fitted ({P.MODEL_SERIES[0][3]}):"))
 for name, r in main.fitted().items():
     display(Markdown(f"- *{P.MODEL_LABELS[name]}*: {r.method}"))
 
@@ -391,14 +443,14 @@ panels = [
     (ax_y, sy, "stated", "PM roles stating requirements", "per year", plots.PALETTE[3], 7),
 ]
 for ax, tab_, den, label, per, color, mid in panels:
-    t = tab_[(tab_["series"] == "all") & (tab_["denominator"] == den) & (tab_["measure_key"] == TECH)
+    t = tab_[(tab_["series"] == "all") & (tab_["denominator"] == den) & (tab_["measure_key"] == MEASURED)
              & (tab_["basis"] == "required") & (tab_["corpus"] == P.PM_CORPUS)].copy()
     if per == "per quarter":
         t["x"] = t["period"].str[:4] + "-" + ((t["period"].str[-1].astype(int) - 1) * 3 + mid).astype(str).str.zfill(2)
     else:
         t["x"] = t["period"] + f"-{mid:02d}"
     plots.plot_share(ax, t, x="x", label=f"{label}, {per}", color=color)
-    fit = fits[f"technical skill required, {label}"].trend
+    fit = fits[f"technical skill or title required, {label}"].trend
     if fit is not None:
         mgrid = period_range(fit.start, fit.end)
         yrs = np.arange(len(mgrid)) / 12
@@ -406,11 +458,13 @@ for ax, tab_, den, label, per, color, mid in panels:
         ax.plot(plots.month_index(pd.Series(mgrid)), 100 / (1 + np.exp(-(b["const"] + b["years"] * yrs))),
                 color="#222222", ls="--", lw=1.2, label="binomial GLM trend, 2012-01..2018-06 (monthly counts)")
     ax.axvspan(pd.Timestamp("2018-07-01"), pd.Timestamp("2025-12-31"), color="#eeeeee", zorder=0)
-    ax.text(pd.Timestamp("2019-03-01"), ax.get_ylim()[1] * 0.9, "no posting text 2018-07..2025-12", fontsize=8, color="#555555")
+    lo_y, hi_y = ax.get_ylim()
+    ax.text(pd.Timestamp("2019-03-01"), lo_y + 0.04 * (hi_y - lo_y), "no posting text 2018-07..2025-12", fontsize=8, color="#555555")
     ax.set_title(f"{label[0].upper() + label[1:]}, {per}", fontsize=10)
-    ax.set_ylabel("technical skill required (%)")
-    ax.legend(loc="upper left", fontsize=8)
-fig.suptitle("Share of PM roles requiring a technical skill, with the 2012–2018 trend", fontsize=11, fontweight="bold")
+    ax.set_ylabel("technical skill or title (%)")
+    ax.legend(loc="upper center", fontsize=8)
+fig.suptitle("Share of PM roles requiring a technical skill or with a technical title (raw), with the 2012–2018 trend",
+             fontsize=11, fontweight="bold")
 fig.tight_layout()
 plots.save(fig, "02-technical-share-trend")
 plt.show()
@@ -418,11 +472,12 @@ plt.show()
 # %% [markdown]
 # ## Examples to check
 #
-# Short quotes of the requirement text where the tagger found each family as a requirement, drawn
-# at random (seeded) from PM roles; the link opens the HN comment. A reader can check whether the
-# matched words (in bold) really ask the PM for that skill. Some quotes may show what the tagger
-# gets wrong — a company's stack line, a header field or a company name read as an ask of the PM;
-# the development-set rates (and the corrected shares built on them) measure how often.
+# Short quotes of the role's own text where the labeller found each family asked as a
+# requirement, drawn at random (seeded) from PM roles; the link opens the HN comment. A reader can
+# check whether the matched words (in bold) really ask the PM for that skill. Some quotes may show
+# what the labeller gets wrong — a company's stack line, a header field or a company name read as
+# an ask of the PM; the development-set rates (and the corrected shares built on them) measure how
+# often for the technical measure as a whole.
 
 # %%
 quotes = []
@@ -441,31 +496,44 @@ else:
         lines.append("")
     missing = [FAM_LABEL[f] for f in fam_table["family"] if FAM_LABEL[f] not in set(quotes["family"])]
     if missing:
-        lines.append(f"No PM role required: {', '.join(missing)}.")
+        lines.append(f"No quote found (no PM role asked it, or the ask lies outside the role's own text): {', '.join(missing)}.")
     display(Markdown("\n".join(lines)))
 
 # %% [markdown]
-# ## How far to trust the tagger
+# ## How far to trust the labeller
 #
-# The development set (`trendlab/evaluation/devset.csv`, hand-labelled posts) says per post
-# whether a PM role states requirements. The table compares that label with this report's rule on
-# the labelled PM posts in which the role splitter found a PM role (a post is "stated" when any of
-# its PM roles is).
+# `trendlab evaluate` runs the labeller on the hand-labelled development set
+# (`trendlab/evaluation/devset.csv`, labelled by reading the posts, rules in `LABELLING.md`) and
+# compares each post-level label. Four splits: the **tuning** and **held-out** halves of the
+# posts the rules were written and revised on (both have been read while revising, so both
+# flatter the labeller), the **fresh** posts drawn and labelled afterwards (the honest estimate,
+# and the rates the correction uses), and all posts. The PM measures are scored over the posts
+# labelled as hiring a PM; a PM post the labeller misses counts as a miss of every PM measure.
 
 # %%
-dev = pd.read_csv(config.PACKAGE_DIR / "evaluation" / "devset.csv", dtype={"posting_id": str})
-dev_pm = dev[dev["is_pm_role"] == 1]
-post_stated = pmf.groupby("posting_id")["requirements_stated"].any()
-found = dev_pm[dev_pm["posting_id"].isin(post_stated.index)]
-ct = pd.crosstab(found["pm_requirements_stated"].map({1: "labelled: states", 0: "labelled: does not"}),
-                 found["posting_id"].map(post_stated).map({True: "rule: states", False: "rule: does not"}))
-ct.index.name, ct.columns.name = "development set", None
-display(ct)
-agree = (found["pm_requirements_stated"] == found["posting_id"].map(post_stated).astype(int)).mean()
+ev_rates = pd.read_csv(P.rates_path(), dtype={"split": str})
+ev_rates = ev_rates[ev_rates["measure"] != "pm_prefers_technical"]
+view = ev_rates.assign(
+    measure=ev_rates["measure"].map({
+        "is_pm_role": "hires a PM (all posts)",
+        "pm_requires_technical": "technical skill or title required",
+        "pm_requires_eng_background": "engineering background required",
+        "pm_requirements_stated": "states requirements",
+    }),
+    F1=ev_rates["f1"].map(lambda v: f"{v:.2f}"),
+    precision=ev_rates["precision"].map(lambda v: f"{v:.2f}"),
+    recall=ev_rates["recall"].map(lambda v: f"{v:.2f}"),
+    specificity=ev_rates["specificity"].map(lambda v: f"{v:.2f}"),
+)
+display(view.set_index(["measure", "split"])[["n", "tp", "fn", "tn", "fp", "precision", "recall", "specificity", "F1"]])
+fresh = ev_rates[(ev_rates["split"] == "fresh")].set_index("measure")
 display(Markdown(
-    f"{len(dev_pm)} labelled PM posts; the splitter found a PM role in {len(found)}. The rule agrees "
-    f"with the label on {100 * agree:.0f}% of them. A post the label calls stated but the rule does not "
-    "usually describes the PM only in text shared by all its roles, which the skill flags do not read."
+    f"On the fresh posts the labeller finds PM roles with F1 {fresh.loc['is_pm_role', 'f1']:.2f} and the technical "
+    f"requirement with F1 {fresh.loc['pm_requires_technical', 'f1']:.2f} (sensitivity "
+    f"{fresh.loc['pm_requires_technical', 'sensitivity']:.2f}, specificity {fresh.loc['pm_requires_technical', 'specificity']:.2f}, "
+    f"from {int(fresh.loc['pm_requires_technical', 'tp'] + fresh.loc['pm_requires_technical', 'fn'])} positive posts): "
+    "lower than on the posts the rules were written on, as expected of rules read off examples. The corrected "
+    "shares use these fresh rates, so their intervals are wide."
 ))
 
 # %% [markdown]
@@ -499,16 +567,21 @@ display(Markdown(
 head = P.headline(tables, fits, first=YEARS_TEXT[0], last=YEARS_TEXT[-1])
 hv = dict(zip(head["quantity"], head["value"], strict=True))
 s_all, s_st = P.MODEL_SERIES[0][3], P.MODEL_SERIES[1][3]
+cor = " (corrected: {})"
 head["quantity"] = head["quantity"].str.replace(", 2026", ", 2026 (Jan–May)", regex=False)
 display(head.set_index("quantity").style.set_table_styles(LEFT))
 display(Markdown(
-    "In short: among **all PM roles**, the share requiring a technical or build skill was "
-    f"{hv[f'{s_all}, 2012']} in 2012 and {hv[f'{s_all}, 2026']} in 2026 (Jan–May); among PM roles "
-    f"**stating requirements** it was {hv[f'{s_st}, 2012']} and {hv[f'{s_st}, 2026']}. Within 2012–2018 the "
+    "In short: among **all PM roles**, the share requiring a technical skill or carrying a technical title was "
+    f"{hv[f'{s_all}, 2012']}{cor.format(hv[f'{s_all}, 2012, corrected']) if f'{s_all}, 2012, corrected' in hv else ''} in 2012 "
+    f"and {hv[f'{s_all}, 2026']}{cor.format(hv[f'{s_all}, 2026, corrected']) if f'{s_all}, 2026, corrected' in hv else ''} "
+    f"in 2026 (Jan–May); among PM roles **stating requirements** it was {hv[f'{s_st}, 2012']} and {hv[f'{s_st}, 2026']}. "
+    "Rates are measured per post and applied per role; "
+    f"{hv['PM posts holding one PM role (rates are measured per post, applied per role)']} of the PM posts hold one PM role. "
+    "Within 2012–2018 the "
     "trend is read from the 78 monthly counts alone; the change to 2026 is a comparison of two windows seven "
     "years apart, not a measured path through the gap. "
-    + ("Corrected shares are not available yet: the tagger's rates (`make evaluate`) have not been measured."
-       if rates is None else "Corrected shares are in the corrected table above.")
+    + ("Corrected shares are not available yet: the labeller's rates (`make evaluate`) have not been measured."
+       if rates is None else "The corrected shares are in the corrected table above; the per-family shares are uncorrected.")
     + "\n\nCommands: `make analysis` (fetch, build, render every report), `trendlab report 02` (this report "
     "alone), `python -m trendlab.measure.pm` (prints the table above). In Python: "
     "`tables = pm.pm_tables(pm.load_inputs())`, `pm.headline(tables, pm.fit_series_models(tables))`, with "

@@ -170,7 +170,8 @@ def measure_specs(families: pd.DataFrame | None = None) -> list[MeasureSpec]:
     Per reported family and for the technical group as a whole: ``required`` and ``any``
     (required or preferred), over the ``all`` and ``stated`` denominators;
     ``technical_or_title`` (a technical skill required, or a technical title: the definition the
-    labelled development set uses); ``requirements_stated`` over all PM roles; and
+    labelled development set uses, with measured rates) and its ``any`` basis (a technical skill
+    asked as preferred too); ``requirements_stated`` over all PM roles; and
     ``technical_title`` over the ``title`` denominator.
 
     Examples
@@ -189,7 +190,11 @@ def measure_specs(families: pd.DataFrame | None = None) -> list[MeasureSpec]:
     specs.append(
         MeasureSpec("technical_or_title", "technical_or_title", "Technical skill required or technical title", "required", both)
     )
-    specs.append(MeasureSpec("requirements_stated", "requirements_stated", "States requirements of its own", "stated", ("all",)))
+    specs.append(
+        MeasureSpec("technical_or_title", "technical_or_title_any",
+                    "Technical skill required or preferred, or technical title", "any", both)
+    )
+    specs.append(MeasureSpec("requirements_stated", "requirements_stated", "States requirements", "stated", ("all",)))
     specs.append(MeasureSpec("technical_title", "technical_pm", "Technical PM title", "title", ("title",)))
     return specs
 
@@ -258,9 +263,10 @@ def pm_roles(
         requirements_stated, partial_month, url, ad_id, first_seen``, the flags
         ``<family>_required``, ``<family>_preferred``, ``<family>_any`` for every reported
         family and the technical group (``technical_required``: a technical skill or a
-        technical ask in general words), and ``technical_or_title`` (the labeller's
+        technical ask in general words), ``technical_or_title`` (the labeller's
         ``requires_technical``: a technical skill required, or a technical title, the
-        definition of the development set); ``eng_background_required`` is the labeller's
+        definition of the development set) and ``technical_or_title_any`` (or a technical skill
+        asked as preferred); ``eng_background_required`` is the labeller's
         ``requires_eng_background``. ``technical_pm`` is the title classifier's signal (the one
         the extracted titles carry). ``first_seen`` is True for the PM roles of an ad's first
         month with a PM role (the unique-ad series: an ad that first ran for engineers and later
@@ -381,6 +387,7 @@ def pm_roles(
     for fam in [TECHNICAL_GROUP, *fam_list]:
         frame[f"{fam}_any"] = frame[f"{fam}_required"] | frame[f"{fam}_preferred"]
     frame["technical_or_title"] = f["requires_technical"].astype(bool).to_numpy()
+    frame["technical_or_title_any"] = frame["technical_or_title"] | frame[f"{TECHNICAL_GROUP}_preferred"]
     # unique ads: the PM roles of the first month in which the ad carried a PM role
     first_pm_month = frame.groupby("ad_id")["month"].transform("min")
     frame["first_seen"] = (frame["month"] == first_pm_month).to_numpy(dtype=bool)
