@@ -26,6 +26,12 @@ are read too) and gives one row per post:
 
 The PM columns are empty when ``is_pm_role`` is 0.
 
+:func:`pm_role_asks` gives the same reading one row per PM role (the post labels are its
+aggregate: a flag holds when it holds for any PM role of the post), with the skill families
+asked; :func:`pm_asks_table` is that frame for the ``postings`` table, keyed like the ``roles``
+table, which the PM measures (:mod:`trendlab.measure.pm`) count and correct with the rates
+``trendlab evaluate`` measures on these very labels.
+
 Which text is the PM's
 ----------------------
 A skill counts for the PM only where the text asks it of the PM. The PM's own text is read
