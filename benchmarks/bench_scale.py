@@ -116,6 +116,7 @@ def child(kind: str, folder: Path, workers: int, out: Path) -> int:
         started = time.perf_counter() - t0
         results = eng.map_parts(tasks, affinity=True, titles=titles, matcher=matcher, memo=memo)
     texts = pd.concat([r.frames["texts"] for r in results], ignore_index=True).sum()
+    unsplit = E.sum_unsplit([r.frames["unsplit_counts"] for r in results])
     counts = E.sum_counts([r.frames["role_counts"] for r in results])
     E.write_parquet(counts, out.with_suffix(".parquet"))
     summary = {
@@ -124,6 +125,8 @@ def child(kind: str, folder: Path, workers: int, out: Path) -> int:
         "postings": int(sum(r.rows_in for r in results)),
         "roles": int(counts["roles"].sum()),
         "parsed": int(texts["parsed"]),
+        "with_roles": int(texts["with_roles"]),
+        "unsplit": int(unsplit["postings"].sum()),
         "parts": len(tasks),
         "counts_sha": hashlib.sha256(out.with_suffix(".parquet").read_bytes()).hexdigest(),
     }
@@ -194,11 +197,13 @@ def main(argv: list[str] | None = None) -> int:
                 r.update(wall=m.wall_s, cpu=m.cpu_s, peak_mb=m.peak_rss_mb)
                 results[(n, kind)] = r
                 shas.add(r["counts_sha"])
-                if r["postings"] != n:
-                    raise SystemExit(f"{kind}: {r['postings']:,} postings counted, {n:,} generated")
+                if r["postings"] != n or r["with_roles"] + r["unsplit"] != n:
+                    raise SystemExit(f"{kind}: {r['postings']:,} postings read, {r['with_roles']:,} with roles "
+                                     f"+ {r['unsplit']:,} without; {n:,} generated")
                 print(f"  {kind:<6} {m.wall_s:7.1f} s wall ({r['startup_s']:.1f} s start-up), {m.cpu_s:7.1f} s CPU, "
                       f"peak RSS {m.peak_rss_mb:,.0f} MB; {n / m.wall_s:,.0f} postings/s; "
-                      f"{r['roles']:,} roles counted; {r['parsed']:,} texts parsed")
+                      f"{r['roles']:,} roles in {r['with_roles']:,} postings + {r['unsplit']:,} postings "
+                      f"without a role; {r['parsed']:,} texts parsed")
             if len(engines) > 1:
                 print(f"  same count table on {' and '.join(engines)}: {'yes' if len(shas) == 1 else 'NO'}")
                 if len(shas) != 1:

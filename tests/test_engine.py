@@ -214,24 +214,32 @@ def test_count_roles_by_hand():
 
 def test_fused_raw_to_counts_equals_the_staged_counts(staged):
     c = E.count_roles(staged["roles"], staged["skill_flags"])
+    u = E.count_unsplit(staged["roles_unsplit"])
     assert c["roles"].sum() == len(staged["roles"])
+    assert u["postings"].sum() == len(staged["roles_unsplit"]) >= 2
     memo = E.ContentMemo()
     res = {"titles": tiny_index(), "matcher": staged["matcher"]}
-    fused = E.RAW_TO_COUNTS(raw_posts(), memo=memo, **res)["role_counts"]
-    assert_frame_equal(fused, c)
+    out = E.RAW_TO_COUNTS(raw_posts(), memo=memo, **res)
+    assert_frame_equal(out["role_counts"], c)
+    assert_frame_equal(out["unsplit_counts"], u)
+    # every posting is accounted for: with roles, or without one for a reason
+    with_roles = staged["roles"]["posting_id"].nunique()
+    assert out["texts"]["with_roles"].tolist() == [with_roles]
+    assert with_roles + u["postings"].sum() == len(POSTS)
     distinct = raw_posts()["html"].nunique()
     assert distinct == len(POSTS) - 1 and memo.misses == distinct and len(memo) == distinct
     texts = E.RAW_TO_COUNTS(raw_posts(), **res)["texts"]  # without a memo: each distinct text once
-    assert texts.values.tolist() == [[len(POSTS), distinct, distinct]]
+    assert texts[["postings", "distinct", "parsed"]].values.tolist() == [[len(POSTS), distinct, distinct]]
     # a second part with the same texts is answered from the memo, with the same counts
     again = E.RAW_TO_COUNTS(raw_posts(), memo=memo, **res)
     assert_frame_equal(again["role_counts"], c)
     assert memo.hits == distinct and again["texts"]["parsed"].tolist() == [0]
     # a corpus of repeats: every count scales with the number of copies
     tripled = pd.concat([raw_posts()] * 3, ignore_index=True)
-    c3 = E.RAW_TO_COUNTS(tripled, memo=None, **res)["role_counts"]
+    out3 = E.RAW_TO_COUNTS(tripled, memo=None, **res)
     value_cols = [k for k in c.columns if k not in E.COUNT_KEYS]
-    assert (c3[value_cols].to_numpy() == 3 * c[value_cols].to_numpy()).all()
+    assert (out3["role_counts"][value_cols].to_numpy() == 3 * c[value_cols].to_numpy()).all()
+    assert (out3["unsplit_counts"]["postings"].to_numpy() == 3 * u["postings"].to_numpy()).all()
 
 
 def test_memo_is_bounded_and_still_counts_right(staged):
@@ -356,7 +364,7 @@ def test_build_on_a_local_cluster_equals_the_pandas_build(monkeypatch, tmp_path,
     assert rep.built == ["postings", "roles", "skills", "role_counts"]
     assert rep.parts_run["roles"] == 7
     on_pandas = {n: pipeline.read_output(n) for n in ("postings", "roles", "roles_unsplit", "skill_hits",
-                                                      "skill_flags", "role_counts")}
+                                                      "skill_flags", "role_counts", "unsplit_counts")}
     digests = {s: r["outputs"] for s, r in _manifest().items()}
     _build(monkeypatch, tmp_path, "dk", raw_posts(), engine=dask_engine)
     assert {s: r["outputs"] for s, r in _manifest().items()} == digests  # byte-identical parts
@@ -366,6 +374,7 @@ def test_build_on_a_local_cluster_equals_the_pandas_build(monkeypatch, tmp_path,
     for name in ("postings", "roles", "roles_unsplit", "skill_hits", "skill_flags"):
         assert_frame_equal(on_pandas[name], staged[name])
     assert_frame_equal(on_pandas["role_counts"], E.count_roles(staged["roles"], staged["skill_flags"]))
+    assert_frame_equal(on_pandas["unsplit_counts"], E.count_unsplit(staged["roles_unsplit"]))
 
 
 def test_a_changed_part_is_the_only_one_rerun(monkeypatch, tmp_path):

@@ -4,8 +4,9 @@ One code path, two engines. Every per-posting step is a pure ``DataFrame -> {nam
 function (:class:`Step`): :data:`CLEAN_TEXT` (HTML to text and company), :data:`SPLIT_ROLES`
 (a post into its roles, titles classified), :data:`CLASSIFY_TITLES` (titles extracted
 elsewhere, classified), :data:`TAG_SKILLS` (skill hits and per-role
-flags), :data:`COUNT_ROLES` (monthly counts) and :data:`RAW_TO_COUNTS` (all of them fused, for
-corpora too big to keep the intermediate tables). An :class:`Engine` runs a step
+flags), :data:`COUNT_ROLES` (monthly counts of roles and flags, and of the postings without a
+role by reason) and :data:`RAW_TO_COUNTS` (all of them fused, for corpora too big to keep the
+intermediate tables; every posting is counted in one of the two count tables). An :class:`Engine` runs a step
 
 - in this process (``"pandas"``), or
 - on a Dask cluster (``"dask"``): a ``LocalCluster`` with one single-threaded worker process
@@ -318,8 +319,42 @@ def sum_counts(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
     return _group_counts(pd.concat(parts, ignore_index=True), value_cols)
 
 
-def _count_roles(roles: pd.DataFrame, skill_flags: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    return {"role_counts": count_roles(roles, skill_flags)}
+UNSPLIT_KEYS = ["month", "source", "reason"]
+
+
+def count_unsplit(unsplit: pd.DataFrame) -> pd.DataFrame:
+    """Postings in which no role was found, by month, source and reason: ``postings`` per row.
+
+    With :func:`count_roles` it accounts for every posting: a posting either has roles (counted
+    there) or a reason here (see :data:`trendlab.clean.roles.UNSPLIT_REASONS`).
+
+    Examples
+    --------
+    >>> u = pd.DataFrame({"month": ["2015-01"] * 3, "source": ["hn"] * 3,
+    ...                   "reason": ["empty_text", "not_a_job_offer", "empty_text"]})
+    >>> count_unsplit(u).values.tolist()
+    [['2015-01', 'hn', 'empty_text', 2], ['2015-01', 'hn', 'not_a_job_offer', 1]]
+    """
+    missing = [c for c in UNSPLIT_KEYS if c not in unsplit.columns]
+    if missing:
+        raise ValueError(f"count_unsplit: the frame lacks column(s) {missing}")
+    return _sum_unsplit(unsplit[UNSPLIT_KEYS].assign(postings=1))
+
+
+def _sum_unsplit(frame: pd.DataFrame) -> pd.DataFrame:
+    keys = frame[UNSPLIT_KEYS].astype("string")
+    out = pd.concat([keys, frame[["postings"]].astype("int64")], axis=1)
+    out = out.groupby(UNSPLIT_KEYS, sort=True, dropna=False)["postings"].sum().reset_index()
+    return out.astype({c: "string" for c in UNSPLIT_KEYS} | {"postings": "Int64"})
+
+
+def sum_unsplit(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Add up :func:`count_unsplit` tables of disjoint parts."""
+    return _sum_unsplit(pd.concat(list(parts), ignore_index=True))
+
+
+def _count_roles(roles: pd.DataFrame, skill_flags: pd.DataFrame, unsplit: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    return {"role_counts": count_roles(roles, skill_flags), "unsplit_counts": count_unsplit(unsplit)}
 
 
 class ContentMemo:
@@ -351,6 +386,7 @@ class ContentMemo:
         self.flushes = 0
         self._ids: dict[str, int] = {}
         self._parts: list[pd.DataFrame] = []
+        self._reasons: dict[int, str] = {}
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -360,6 +396,7 @@ class ContentMemo:
         if self._ids and len(self._ids) + n > self.max_items:
             self._ids.clear()
             self._parts.clear()
+            self._reasons.clear()
             self.flushes += 1
 
     def ids(self, keys: Sequence[str]) -> np.ndarray:
@@ -370,8 +407,9 @@ class ContentMemo:
         self.misses += len(keys) - found
         return out
 
-    def add(self, keys: Sequence[str], summary: pd.DataFrame) -> np.ndarray:
-        """Record new texts; ``summary["code"]`` is each row's position in ``keys``. Returns their ids."""
+    def add(self, keys: Sequence[str], summary: pd.DataFrame, reasons: dict[int, str] | None = None) -> np.ndarray:
+        """Record new texts; ``summary["code"]`` is each row's position in ``keys``, and ``reasons``
+        gives, by position, why a text has no role. Returns their ids."""
         start = len(self._ids)
         for i, k in enumerate(keys):
             if k in self._ids:
@@ -379,7 +417,12 @@ class ContentMemo:
             self._ids[k] = start + i
         rows = summary.rename(columns={"code": "tid"})
         self._parts.append(rows.assign(tid=rows["tid"].to_numpy() + start))
+        self._reasons.update({start + i: r for i, r in (reasons or {}).items()})
         return np.arange(start, start + len(keys), dtype=np.int64)
+
+    def reasons(self, tids: np.ndarray) -> pd.Series:
+        """Why each text has no role (missing for texts with roles)."""
+        return pd.Series(tids).map(self._reasons).astype("string")
 
     def table(self) -> pd.DataFrame:
         """Every recorded role: ``tid`` and the summary columns."""
@@ -408,20 +451,28 @@ def _raw_to_counts(raw: pd.DataFrame, *, titles: Any = True, matcher: Any = None
         split = _split_roles(posts, titles=titles)
         tagged = _tag_skills(split["roles"], matcher=matcher)
         summary = count_roles_frame(split["roles"], tagged["skill_flags"])
-        tids[todo] = memo.add([keys[i] for i in todo], summary)
-    texts = pd.DataFrame({"postings": [len(raw)], "distinct": [len(keys)], "parsed": [len(todo)]}, dtype="int64")
+        un = split["roles_unsplit"]
+        reasons = dict(zip(un["posting_id"].astype(int).tolist(), un["reason"].tolist(), strict=True))
+        tids[todo] = memo.add([keys[i] for i in todo], summary, reasons)
+    texts = pd.DataFrame({"postings": [len(raw)], "distinct": [len(keys)], "parsed": [len(todo)],
+                          "with_roles": [0]}, dtype="int64")
     if not len(raw):
-        return {"role_counts": meta, "texts": texts}
+        return {"role_counts": meta, "unsplit_counts": RAW_TO_COUNTS.meta()["unsplit_counts"], "texts": texts}
     # postings per (month, source, text), then each text's roles weighted by that number
     per = pd.DataFrame({"month": raw["month"].astype("string").to_numpy(),
                         "source": raw["source"].astype("string").to_numpy(), "tid": tids[codes]})
     per = per.groupby(["month", "source", "tid"], sort=False).size().rename("k").reset_index()
-    rows = per.merge(memo.table(), on="tid", how="inner")
+    why = memo.reasons(per["tid"].to_numpy())
+    unsplit = _sum_unsplit(per[why.notna().to_numpy()].assign(reason=why.dropna().to_numpy()).rename(
+        columns={"k": "postings"})[[*UNSPLIT_KEYS, "postings"]])
+    table = memo.table()
+    texts["with_roles"] = int(per.loc[per["tid"].isin(table["tid"].unique()), "k"].sum())
+    rows = per.merge(table, on="tid", how="inner")
     w = rows["k"].to_numpy()
     vals = rows[value_cols[1:]].astype("int64").mul(w, axis=0)
     vals.insert(0, "roles", w)
     counts = _group_counts(pd.concat([rows[COUNT_KEYS], vals], axis=1), value_cols)
-    return {"role_counts": counts, "texts": texts}
+    return {"role_counts": counts, "unsplit_counts": unsplit, "texts": texts}
 
 
 def count_roles_frame(roles: pd.DataFrame, skill_flags: pd.DataFrame) -> pd.DataFrame:
@@ -461,6 +512,10 @@ def _flags_meta() -> pd.DataFrame:
     return TAG_SKILLS.meta()["skill_flags"]
 
 
+def _unsplit_meta() -> pd.DataFrame:
+    return SPLIT_ROLES.meta()["roles_unsplit"]
+
+
 CLEAN_TEXT = Step("clean_text", _clean_text, (_raw_meta,), ("postings",), keep_index=True)
 SPLIT_ROLES = Step("split_roles", _split_roles, (_postings_meta,), ("roles", "roles_unsplit"),
                    resources=("titles",))
@@ -468,12 +523,14 @@ CLASSIFY_TITLES = Step("classify_titles", _classify_titles, (_extracted_meta,), 
                        resources=("titles",))
 TAG_SKILLS = Step("tag_skills", _tag_skills, (_roles_meta,), ("skill_hits", "skill_flags"),
                   resources=("matcher",))
-COUNT_ROLES = Step("count_roles", _count_roles, (_roles_meta, _flags_meta), ("role_counts",))
-RAW_TO_COUNTS = Step("raw_to_counts", _raw_to_counts, (_raw_meta,), ("role_counts", "texts"),
+COUNT_ROLES = Step("count_roles", _count_roles, (_roles_meta, _flags_meta, _unsplit_meta),
+                   ("role_counts", "unsplit_counts"))
+RAW_TO_COUNTS = Step("raw_to_counts", _raw_to_counts, (_raw_meta,), ("role_counts", "unsplit_counts", "texts"),
                      resources=("titles", "matcher", "memo"),
                      meta_fn=lambda **res: {
-                         **_count_roles(_roles_meta(), TAG_SKILLS.meta(**res)["skill_flags"]),
-                         "texts": pd.DataFrame({c: pd.Series(dtype="int64") for c in ("postings", "distinct", "parsed")}),
+                         **_count_roles(_roles_meta(), TAG_SKILLS.meta(**res)["skill_flags"], _unsplit_meta()),
+                         "texts": pd.DataFrame({c: pd.Series(dtype="int64")
+                                                for c in ("postings", "distinct", "parsed", "with_roles")}),
                      })
 
 # resources used only to compute a step's meta (cheap stand-ins for the heavy objects)
@@ -850,11 +907,13 @@ __all__ = [
     "Step",
     "conform",
     "count_roles",
+    "count_unsplit",
     "meta_frame",
     "part_dir",
     "read_parts",
     "run_part",
     "split_parts",
     "sum_counts",
+    "sum_unsplit",
     "write_parquet",
 ]

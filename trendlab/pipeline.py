@@ -12,7 +12,9 @@ The big tables (``postings``, ``roles``, ``roles_unsplit``, ``skill_hits``, ``sk
 partitioned parquet datasets, ``<table>/<source>/<year>/part-NNNNN.parquet`` (see
 :mod:`trendlab.engine`). The per-posting stages run part by part (:class:`PartMap`), on pandas or
 on Dask, and a part whose inputs did not change keeps its outputs: a new month of postings is
-split and tagged alone. The work ends in ``role_counts``, a small monthly count table.
+split and tagged alone. The work ends in two small monthly count tables: ``role_counts`` (roles
+and their skill flags by month, source and role family) and ``unsplit_counts`` (postings with
+no role, by reason), which the share and model code can read instead of the per-role tables.
 :func:`read_output` (and ``trendlab.load``) still returns a whole pandas frame, in the table's
 canonical row order.
 
@@ -57,6 +59,7 @@ from trendlab.engine import (
     read_parts,
     split_parts,
     sum_counts,
+    sum_unsplit,
     title_resource,
     write_parquet,
 )
@@ -505,16 +508,16 @@ STAGES: list[Stage] = [
     ),
     Stage(
         name="role_counts",
-        outputs=("role_counts",),
+        outputs=("role_counts", "unsplit_counts"),
         map=PartMap(
             COUNT_ROLES,
-            inputs=("roles", "skill_flags"),
-            reduce={"role_counts": sum_counts},
+            inputs=("roles", "skill_flags", "roles_unsplit"),
+            reduce={"role_counts": sum_counts, "unsplit_counts": sum_unsplit},
             reuse=False,  # cheap: always recounted from the parts
         ),
-        needs=("roles", "skill_flags"),
+        needs=("roles", "skill_flags", "roles_unsplit"),
         modules=("trendlab.engine",),
-        description="roles and skill flags counted by month, source and role family",
+        description="roles and skill flags counted by month, source and role family; postings without a role by reason",
     ),
     Stage(
         name="reposts",
