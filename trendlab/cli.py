@@ -250,8 +250,9 @@ def evaluate(
     typer.echo(ev_mod.format_table(ev.table))
     typer.echo(
         f"\n{ev_mod.DEVSET.name}: {len(ev.labelled)} posts (sha256 {ev.devset_sha256[:12]}), skill taxonomy "
-        f"{ev.taxonomy_version}; halves by posting id ({', '.join(ev_mod.HALVES)}); PM measures over the "
-        "posts labelled as hiring a PM"
+        f"{ev.taxonomy_version}; halves by posting id ({', '.join(ev_mod.HALVES)}) and the "
+        f"'{ev_mod.FRESH}' split (strata labelled before any rule was designed on them: "
+        f"{', '.join(ev_mod.FRESH_STRATA)}); PM measures over the posts labelled as hiring a PM"
     )
     if write:
         typer.echo(f"rates written to {ev_mod.write_rates(ev)}")
