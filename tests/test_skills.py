@@ -425,6 +425,21 @@ def test_occurrences_equal_the_per_term_baseline_on_a_dense_text(m):
         assert o.end in ends, o
 
 
+def test_both_engines_find_the_same_mentions(m, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ahocorasick_rs", None)  # the import fails: pyahocorasick
+    slow = SkillMatcher(m.taxonomy)
+    assert slow.engine == "pyahocorasick"
+    text = (
+        "Python3/Go, C++17, C#; .NET & Node.js. A/B-tests? micro services!\nSQL-Server, no-code, "
+        "vibe-coding, R&D, Series C, go-to-market, REST-ful, rest, CI/CD, k8s, GA4, ſql, PYTHON_x, "
+        "Nice to have: Rust\u00e9, \u00e9Rust, #python, +Kotlin; not required but a plus: Kafka"
+    )
+    assert slow.find(text) == m.find(text)
+    assert slow.occurrences(text) == m.occurrences(text)
+
+
 _VOCAB = [
     "python", "Go", "go", "R", "C", "C++", "c#", ".NET", "node.js", "Java", "JavaScript", "SQL", "sql server",
     "no-code", "code", "A/B", "test", "tests", "micro", "services", "REST", "rest", "AI", "ml", "data",

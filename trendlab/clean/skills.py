@@ -18,6 +18,9 @@ How a text is read
 3. The longest mention wins: a mention inside a longer one is dropped ("no-code" is low-code,
    not the coding term "code"), and so is anything inside an excluded phrase ("go-to-market",
    "R&D", "Series C", "zip code").
+   Mentions inside a link or an e-mail address, or inside the employer's name, are names,
+   not asks; so are mentions of product and low-code terms in a sentence that describes the
+   company; guarded forms count only in their context ("spec" not in "job spec").
 4. Ambiguous case-sensitive forms (``Go``, ``R``, ``C``, ``Julia``, ``Bubble``...) count only in a
    list with another technical or low-code mention ("Python, Go"; "C/C++") or next to a
    context word ("in Go", "R packages").
@@ -28,7 +31,10 @@ How a text is read
    otherwise they are ``required``. A cue in parentheses applies to the item before it
    ("Go (a plus)"); a clause that mixes kinds is read comma piece by comma piece ("Python
    required, Go a plus"); a short header line ("Nice to have:") sets the status of the list
-   items under it. Every cue is data, in ``taxonomy/skill_cues.toml``.
+   items under it. A negation stops before a condition ("not required if you know Rust"),
+   "not a technical role" negates only what it names, and "not required" beside an optional
+   cue ("a huge plus (not required)") is a preference. Every cue is data, in
+   ``taxonomy/skill_cues.toml``.
 
 Examples
 --------
@@ -41,11 +47,12 @@ Examples
 from __future__ import annotations
 
 import bisect
+import functools
 import gc
 import html
 import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -224,18 +231,25 @@ class _OffsetMap:
 # --------------------------------------------------------------------------- compiling
 
 # A length-preserving ASCII view of a text for the automaton: letters lower-cased, every digit
-# a "0", "_" kept, every other character (space, punctuation, any non-ASCII character) a space.
-# A key is added as " " + its view, so it can only match where a word starts. Digits are one
-# symbol so that "a key, then a digit" is one entry of the automaton, not ten.
+# a "0", "_", "+" and "#" kept, every other character (space, punctuation, any non-ASCII
+# character) a space. A key is added between a character that may precede a word (a space, "+"
+# or "#") and one that may follow a token (a space, or "0" for a digit): the automaton then
+# reports only matches at token boundaries, and in an ASCII text nothing is left to check but
+# the case of case-sensitive forms. Digits are one symbol so that "a key, then a digit" is one
+# entry of the automaton, not ten.
 _VIEW = bytes(
-    c + 32 if 65 <= c <= 90 else 48 if 48 <= c <= 57 else c if (97 <= c <= 122 or c == 95) else 32
+    c + 32 if 65 <= c <= 90 else 48 if 48 <= c <= 57 else c if (97 <= c <= 122 or c in (35, 43, 95)) else 32
     for c in range(256)
 )
+_BEFORE_KEY = " +#"  # view characters a key may follow: no word character before it
+_AFTER_KEY = " 0"  # view characters a key may precede: no letter, "_", "+" or "#" after it
+# What a term mention sets in the flags _scan returns: the later passes that have work to do.
+_AMB, _GUARDED, _DESCRIBED = 1, 2, 4
 # Non-ASCII characters that Python's IGNORECASE matches to ASCII letters: folded before the
 # view is taken, so that matching ignores case exactly as ``re.IGNORECASE`` does.
 _FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
 _FOLD_CHARS = "\u0130\u0131\u017f\u212a"
-_PURE = re.compile("[a-z_]+")
+_PURE = re.compile("[a-z_+#]+")  # a key that is its own view
 _TRUSTED, _COMPARE, _LOOKUP = 0, 1, 2  # how a match of a key's view is checked against the text
 
 
@@ -252,6 +266,30 @@ def _is_word(c: str) -> bool:
 def _blocks_right(c: str) -> bool:
     """A character that continues a token: a letter, "_", "+" or "#" (a digit is a version)."""
     return (c.isalnum() or c == "_") and not c.isdecimal() or c in "+#"
+
+
+def _searcher(keys: list[str]) -> tuple[Callable[[bytes], list[tuple[int, int, int]]], str]:
+    """A function from a view (bytes) to its overlapping matches ``(key index, start, end)``,
+    ends ascending, and the name of the engine.
+
+    ``ahocorasick_rs`` (a compiled DFA, from PyPI wheels) when it is installed, else
+    ``pyahocorasick``: both find the same matches.
+    """
+    try:
+        import ahocorasick_rs
+    except ImportError:
+        import ahocorasick
+
+        auto = ahocorasick.Automaton()
+        for i, k in enumerate(keys):
+            auto.add_word(k, (i, len(k)))
+        auto.make_automaton()
+        return (lambda view: [(i, j + 1 - n, j + 1) for j, (i, n) in auto.iter(view.decode("ascii"))]), "pyahocorasick"
+    dfa = ahocorasick_rs.BytesAhoCorasick(
+        [k.encode("ascii") for k in keys], matchkind=ahocorasick_rs.MatchKind.Standard,
+        implementation=ahocorasick_rs.Implementation.DFA,
+    )
+    return functools.partial(dfa.find_matches_as_indexes, overlapping=True), "ahocorasick_rs"
 
 
 @dataclass(frozen=True)
@@ -274,10 +312,12 @@ class SkillMatcher:
     """Find taxonomy terms in text, with their status (required, preferred, negated).
 
     Build it once (:meth:`from_taxonomy`) and reuse it. Matching is one Aho-Corasick pass
-    (``pyahocorasick``) over a length-preserving lower-case ASCII view of the text in which
-    every key can only start at a word start; each candidate is then checked against the text
-    itself (its exact lower-cased form, the boundaries, the case of case-sensitive forms).
-    The same pass finds the anchors of status cues and the contrastive words that cut clauses.
+    (``ahocorasick_rs``, or ``pyahocorasick`` when it is missing; :attr:`engine` says which)
+    over a length-preserving lower-case ASCII view of the text in which every key can only
+    match at token boundaries; a candidate is then checked against the text itself where the
+    view cannot tell (the case of case-sensitive forms, keys with digits or spaces, a
+    non-ASCII letter next to the key). The same pass finds the anchors of status cues and the
+    contrastive words that cut clauses.
 
     Parameters
     ----------
@@ -298,8 +338,6 @@ class SkillMatcher:
     """
 
     def __init__(self, taxonomy: SkillTaxonomy):
-        import ahocorasick
-
         self.taxonomy = taxonomy
         group_of = taxonomy.family_group()
         self._family = dict(zip(taxonomy.skills["taxonomy_id"], taxonomy.skills["family"], strict=True))
@@ -364,36 +402,50 @@ class SkillMatcher:
         self._lookup: dict[str, tuple] = {}
         for k in {*owner, *self._anchors, *self._contrast}:
             ent = self._entries.get(k)
+            flags = 0
+            if ent:
+                flags = (_AMB if ent.ambiguous else 0) | (_GUARDED if ent.tid in self._guard_tids else 0) | (
+                    _DESCRIBED if ent.tid in self._desc_tids else 0)
             self._lookup[k] = (
                 ent.tid if ent else None, ent.exact if ent else None, bool(ent and ent.ambiguous),
-                k in self._anchors, k in self._contrast,
+                k in self._anchors, k in self._contrast, flags,
             )
-        # Every key is added as " " + its view, so that it can only start where a word starts,
-        # and, when it ends with a letter or digit, once more for each character that may
-        # follow it (a space, which stands for any non-word character, or "0" for a digit):
-        # the automaton then reports only matches that end at a token boundary.
-        by_view: dict[str, dict[tuple[int, int], list[str]]] = {}
+        # Every key is added once for each character that may come before it and each that may
+        # follow it (see _VIEW): the automaton reports only matches at token boundaries.
+        by_view: dict[str, dict[int, list[str]]] = {}
         for key in self._lookup:
-            view = " " + _view(key)
-            tails = [(view + nxt, 1) for nxt in " 0"] if key[-1].isalnum() else [(view, 0)]
-            for akey, tail in tails:
-                by_view.setdefault(akey, {}).setdefault((len(key), tail), []).append(key)
-        auto = ahocorasick.Automaton()
+            view = _view(key)
+            for pre in _BEFORE_KEY:
+                for nxt in _AFTER_KEY:
+                    by_view.setdefault(pre + view + nxt, {}).setdefault(len(key), []).append(key)
+        self._akeys: list[str] = []
+        # per automaton key: its readings (key length, how to check it, what the key is, the key)
+        self._readings: list[tuple] = []
+        # ...and the shortcuts for a key with one reading that is its own view: a term (key
+        # length, taxonomy id, ambiguous, flags, case-sensitive surfaces), or a cue anchor or
+        # contrast word that is no term (key length, key, is a cue anchor)
+        self._plain: list[tuple | None] = []
+        self._plain_cue: list[tuple | None] = []
         for akey, groups in sorted(by_view.items()):
             readings = []
-            for (klen, tail), keys in sorted(groups.items()):
+            for klen, keys in sorted(groups.items()):
                 if len(keys) > 1:  # several keys share this view ("ci/cd", "ci-cd"): look the text up
-                    readings.append((klen, tail, None, None, _LOOKUP))
+                    readings.append((klen, _LOOKUP, None, None))
                 else:
-                    # a key of lower-case letters and "_" only is its own view: a match of its
-                    # view is a match of the key; any other key is compared to the text
+                    # a key of lower-case letters, "_", "+" and "#" only is its own view: a match
+                    # of its view is a match of the key; any other key is compared to the text
                     k = keys[0]
                     check = _TRUSTED if _PURE.fullmatch(k) else _COMPARE
-                    readings.append((klen, tail, self._lookup[k], k, check))
-            # (key length, characters after the key in the view, what the key is, the key, check)
-            auto.add_word(akey, tuple(readings))
-        auto.make_automaton()
-        self._auto = auto
+                    readings.append((klen, check, self._lookup[k], k))
+            self._akeys.append(akey)
+            self._readings.append(tuple(readings))
+            klen, check, info, key = readings[0]
+            one = len(readings) == 1 and check == _TRUSTED
+            term = one and info[0] is not None and not info[3] and not info[4]
+            self._plain.append((klen, info[0], info[2], info[5], info[1]) if term else None)
+            word = one and info[0] is None and info[3] != info[4]  # a cue anchor or a contrast word
+            self._plain_cue.append((klen, key, info[3]) if word else None)
+        self._search, self.engine = _searcher(self._akeys)
 
         bullets = seg["bullets"]
         self._hard = ";" + bullets  # clause ends besides line breaks and sentence ends
@@ -476,38 +528,55 @@ class SkillMatcher:
         """
         return _decode_markup(text)[0]
 
-    def _scan(self, t: str) -> tuple[list[_Mention], list[tuple[int, int, str]], list[int], bool]:
+    def _scan(self, t: str) -> tuple[list[_Mention], list[tuple[int, int, str]], list[int], int]:
         """One pass: term mentions (by start, longest first), cue anchors ``(start, end, key)``,
-        contrast-word starts, and whether any mention is ambiguous."""
+        contrast-word starts, and the flags of the terms found (``_AMB | _GUARDED | _DESCRIBED``)."""
         n = len(t)
         ascii_ = t.isascii()
         folded = t if ascii_ or not any(c in t for c in _FOLD_CHARS) else t.translate(_FOLD)
-        v = " " + folded.encode("ascii", "replace").translate(_VIEW).decode("ascii") + " "
-        # v[i + 1] is t[i]; the last space closes a key that ends the text
+        # view[i + 1] is t[i]: a match ending before view[k] is a key ending before t[k - 2]
+        # plus the character after it (the closing space stands after a key that ends the text)
+        found = self._search(b" " + folded.encode("ascii", "replace").translate(_VIEW) + b" ")
         mentions: list[_Mention] = []
         anchors: list[tuple[int, int, str]] = []
         contrasts: list[int] = []
-        lookup = self._lookup
+        lookup, plain, readings_of = self._lookup, self._plain, self._readings
         new = tuple.__new__  # builds the named tuple without its Python-level constructor
-        # without the four special letters, a match of a letters-and-digits key's view is that key
+        add_mention, add_anchor, add_contrast = mentions.append, anchors.append, contrasts.append
+        flags = 0
+        # without the four special letters, a match of a key that is its own view is that key
         trusted = folded is t
-        ambiguous = False
-        for j, readings in self._auto.iter(v):
-            for klen, tail, info, key, check in readings:
-                e = j - tail  # the key ends before t[e]
-                if e < n:
-                    # after a key ending in a letter or digit, the automaton has seen a space
-                    # or a digit in the view; "+", "#" and non-ASCII letters look like spaces
-                    c = t[e]
-                    if tail:
-                        if c in "+#" or (c >= "\x80" and _blocks_right(c)):
-                            continue
-                    elif _blocks_right(c):
-                        continue
-                elif e > n:
+        plain_cue = self._plain_cue
+        for idx, _, end in found:
+            e = end - 2
+            if not ascii_ and e < n:
+                c = t[e]
+                if c >= "\x80" and _blocks_right(c):
+                    continue  # a non-ASCII letter after the key looks like a space in the view
+            if trusted:
+                # a key with one reading that is its own view: only the left neighbour of a
+                # non-ASCII text and the case of case-sensitive forms are left to check
+                pt = plain[idx]
+                if pt is not None:
+                    s = e - pt[0]
+                    if (ascii_ or not (s and t[s - 1] >= "\x80" and _is_word(t[s - 1]))) and (
+                        pt[4] is None or t[s:e] in pt[4]
+                    ):
+                        add_mention(new(_Mention, (s, e, pt[1], pt[2])))
+                        flags |= pt[3]
                     continue
+                pw = plain_cue[idx]
+                if pw is not None:
+                    s = e - pw[0]
+                    if ascii_ or not (s and t[s - 1] >= "\x80" and _is_word(t[s - 1])):
+                        if pw[2]:
+                            add_anchor((s, e, pw[1]))
+                        else:
+                            add_contrast(s)
+                    continue
+            for klen, check, info, key in readings_of[idx]:
                 s = e - klen
-                if s and t[s - 1] >= "\x80" and _is_word(t[s - 1]):
+                if not ascii_ and s and t[s - 1] >= "\x80" and _is_word(t[s - 1]):
                     continue  # a non-ASCII letter before the key looks like a space in the view
                 if check or not trusted:
                     got = folded[s:e].lower()
@@ -522,19 +591,18 @@ class SkillMatcher:
                             if info is None:
                                 continue
                         key = got
-                tid, exact, amb, is_cue, is_contrast = info
+                tid, exact, amb, is_cue, is_contrast, fl = info
                 if tid is not None and (exact is None or t[s:e] in exact):
-                    mentions.append(new(_Mention, (s, e, tid, amb)))
-                    if amb:
-                        ambiguous = True
+                    add_mention(new(_Mention, (s, e, tid, amb)))
+                    flags |= fl
                 if is_cue:
-                    anchors.append((s, e, key))
+                    add_anchor((s, e, key))
                 if is_contrast:
-                    contrasts.append(s)
-        # the automaton reports by end; reversed, a stable sort by start puts the longest first
+                    add_contrast(s)
+        # matches come by end; reversed, a stable sort by start puts the longest first
         mentions.reverse()
         mentions.sort(key=_START)
-        return mentions, anchors, contrasts, ambiguous
+        return mentions, anchors, contrasts, flags
 
     def occurrences(self, text: str) -> list[Occurrence]:
         """Raw boundary matches of every term in ``text`` as given (no HTML decoding).
@@ -585,48 +653,44 @@ class SkillMatcher:
             return []
         omap = _OffsetMap(spans) if spans else None
         hits = []
-        for x, st in zip(ms, statuses, strict=True):
+        for x, st in zip(ms, statuses or ["required"] * len(ms), strict=True):
             s, e = (omap.start(x.start), omap.end(x.end)) if omap else (x.start, x.end)
             hits.append(Hit(self._term[x.tid], self._family[x.tid], x.tid, s, e, st, t[x.start : x.end]))
         return hits
 
     def _analyse(
         self, t: str, company: str | None = None, counts: dict[str, int] | None = None
-    ) -> tuple[list[_Mention], list[str]]:
+    ) -> tuple[list[_Mention], list[str] | None]:
         """Mentions in decoded text ``t`` after exclusions, longest match and context, with statuses.
 
+        The statuses are None when every mention is required (no cue can change one).
         ``counts`` (optional) adds up the mentions dropped, by reason (:data:`DROP_REASONS`).
         """
-        ms, anchors, contrasts, ambiguous = self._scan(t)
+        ms, anchors, contrasts, flags = self._scan(t)
         if not ms:
             return ms, []
         ms, nested = self._longest(ms)
         if nested and counts is not None:
-            counts[DROP_REASONS[0]] += nested
+            counts[DROP_REASONS[0]] = counts.get(DROP_REASONS[0], 0) + nested
         if not ms:
             return ms, []
         ms = self._names(t, ms, company, counts)
-        if ambiguous:
+        if flags & _AMB:
             n = len(ms)
             ms = self._in_context(t, ms)
             if counts is not None and n != len(ms):
-                counts[DROP_REASONS[1]] += n - len(ms)
-        guarded = described = False
-        for x in ms:
-            if x.tid in self._guard_tids:
-                guarded = True
-            if x.tid in self._desc_tids:
-                described = True
-        if guarded:
+                counts[DROP_REASONS[1]] = counts.get(DROP_REASONS[1], 0) + n - len(ms)
+        # flags come from every term found, kept or not: a pass may find nothing to do
+        if flags & _GUARDED:
             ms = self._guard(t, ms, counts)
-        if described:
+        if flags & _DESCRIBED:
             ms = self._describe(t, ms, company, counts)
         if not ms:
             return ms, []
         if anchors:
             anchors = self._relevant(t, anchors, ms)
         cues = self._cue_spans(t, anchors) if anchors else []
-        return ms, (self._statuses(t, ms, cues, contrasts) if cues else ["required"] * len(ms))
+        return ms, (self._statuses(t, ms, cues, contrasts) if cues else None)
 
     @staticmethod
     def _relevant(t: str, anchors: list[tuple[int, int, str]], ms: list[_Mention]) -> list[tuple[int, int, str]]:
@@ -658,8 +722,8 @@ class SkillMatcher:
 
         The reduction :func:`tag_skills` applies per role (required > preferred > negated),
         without building :class:`Hit` objects. ``company`` is as in :meth:`find`; ``counts``
-        (a dict with the keys of :data:`DROP_REASONS`), when given, adds up the mentions that
-        were found but are not hits, by reason.
+        (a dict), when given, adds up the mentions that were found but are not hits, by reason
+        (:data:`DROP_REASONS`).
 
         Examples
         --------
@@ -673,6 +737,8 @@ class SkillMatcher:
         ms, statuses = self._analyse(
             _decode_markup(text)[0], company if isinstance(company, str) and company.strip() else None, counts
         )
+        if statuses is None:
+            return dict.fromkeys([x[2] for x in ms], "required")
         best: dict[str, str] = {}
         for x, st in zip(ms, statuses, strict=True):
             old = best.get(x.tid)
@@ -690,16 +756,16 @@ class SkillMatcher:
         shares words with it ("discovery process" in "drug discovery process") goes too.
         Returns the kept mentions and how many term mentions were dropped.
         """
-        keep = []
+        keep: list[_Mention] = []
+        append = keep.append
         reach = -1  # furthest end among earlier (or equal-start, longer) mentions
         excluded = 0
         for x in ms:  # sorted by start, then longest first
-            if x.tid == _EXCLUDED:
+            if x[2] == _EXCLUDED:
                 excluded += 1
-            if x.end <= reach:
-                continue
-            keep.append(x)
-            reach = max(reach, x.end)
+            if x[1] > reach:  # not inside an earlier mention: it reaches further
+                append(x)
+                reach = x[1]
         if excluded:
             ex = [x for x in keep if x.tid == _EXCLUDED]
             if ex:
@@ -709,10 +775,13 @@ class SkillMatcher:
 
     def _in_context(self, t: str, ms: list[_Mention]) -> list[_Mention]:
         """Keep an ambiguous mention only in a list with a confirmed one or next to a context word."""
-        confirmed = [not x.ambiguous for x in ms]
+        confirmed = [not x[3] for x in ms]
+        after_rx = self._after_rx
         for i, x in enumerate(ms):
-            if x.ambiguous and (self._after_rx.match(t, x.end) or self._context_before(t, x.start)):
+            if x[3] and (after_rx.match(t, x[1]) or self._context_before(t, x[0])):
                 confirmed[i] = True
+        if all(confirmed):
+            return ms
         listable = [self._group.get(x.tid) in ("technical", "low_code") for x in ms]
         changed = True
         while changed:  # a list "R, Go, Python" confirms left to right and back
@@ -734,16 +803,13 @@ class SkillMatcher:
     ) -> list[_Mention]:
         """Drop the mentions that are part of a name: inside a link or an e-mail address, or the employer."""
         n = len(t)
-        linked = [
-            i for i, x in enumerate(ms)
-            if ((x.start and t[x.start - 1] in _LINKISH) or (x.end < n and t[x.end] in _LINKISH))
-            and self._in_link(t, x.start, x.end)
-        ]
+        near = [i for i, (s, e, _, _) in enumerate(ms) if (s and t[s - 1] in _LINKISH) or (e < n and t[e] in _LINKISH)]
+        linked = [i for i in near if self._in_link(t, ms[i][0], ms[i][1])] if near else near
         if linked:
             drop = set(linked)
             ms = [x for i, x in enumerate(ms) if i not in drop]
             if counts is not None:
-                counts[DROP_REASONS[2]] += len(linked)
+                counts[DROP_REASONS[2]] = counts.get(DROP_REASONS[2], 0) + len(linked)
         if not ms:
             return ms
         spans = self._employer_spans(t, ms, company)
@@ -751,7 +817,7 @@ class SkillMatcher:
             k = len(ms)
             ms = [x for x in ms if not any(a <= x.start and x.end <= b for a, b in spans)]
             if counts is not None:
-                counts[DROP_REASONS[3]] += k - len(ms)
+                counts[DROP_REASONS[3]] = counts.get(DROP_REASONS[3], 0) + k - len(ms)
         return ms
 
     def _in_link(self, t: str, s: int, e: int) -> bool:
@@ -805,10 +871,21 @@ class SkillMatcher:
         """
         if company is None:
             nl = t.find("\n")
-            if nl != -1 and ms[0].start >= nl:
+            end = len(t) if nl == -1 else nl
+            # company_of reads the company from the first two fields of the first line, and
+            # each field separator comes at or before a "|": a mention must start before the second
+            bar = t.find("|", 0, end)
+            if bar != -1:
+                bar = t.find("|", bar + 1, end)
+            if bar != -1:
+                end = bar
+            if ms[0].start >= end:
                 return []
             company = company_of(t if nl == -1 else t[:nl])
             if company is None:
+                return []
+            low = company.lower()
+            if not any(t[x.start : x.end].lower() in low for x in ms if x.start < end):
                 return []
         rx = self._company_name(company)[2]
         return [(m.start(), m.end()) for m in rx.finditer(t)] if rx is not None else []
@@ -818,12 +895,13 @@ class SkillMatcher:
         keep = []
         for x in ms:
             if x.tid in self._guard_tids:
-                g = self._guards.get(match_key(t[x.start : x.end]))
+                surface = t[x.start : x.end].lower()
+                g = self._guards.get(surface) or self._guards.get(match_key(surface))
                 if g is not None and not _guard_passes(g, t, x.start, x.end):
                     continue
             keep.append(x)
         if counts is not None and len(keep) != len(ms):
-            counts[DROP_REASONS[4]] += len(ms) - len(keep)
+            counts[DROP_REASONS[4]] = counts.get(DROP_REASONS[4], 0) + len(ms) - len(keep)
         return keep
 
     def _describe(
@@ -845,7 +923,7 @@ class SkillMatcher:
                         continue
             keep.append(x)
         if counts is not None and len(keep) != len(ms):
-            counts[DROP_REASONS[5]] += len(ms) - len(keep)
+            counts[DROP_REASONS[5]] = counts.get(DROP_REASONS[5], 0) + len(ms) - len(keep)
         return keep
 
     def _sentence_bounds(self, t: str, p: int) -> tuple[int, int]:
@@ -1230,11 +1308,17 @@ def tag_skills(
     from tqdm.auto import tqdm
 
     _check_roles(roles, ["posting_id", "role_index", text_col, *([company_col] if company_col else [])])
+    import pyarrow as pa
+
     m = matcher or SkillMatcher.from_taxonomy()
-    family, term = m._family, m._term
-    rows: list[tuple] = []
+    pids: list = []
+    ridxs: list = []
+    tids: list[str] = []
+    sts: list[str] = []
     no_text = 0
     counts = dict.fromkeys(DROP_REASONS, 0)
+    # the same text (a repost, a role text shared by several roles) is read once
+    memo: dict[object, tuple[dict[str, str], dict[str, int]]] = {}
     companies = roles[company_col].tolist() if company_col else [None] * len(roles)
     it = zip(roles["posting_id"].tolist(), roles["role_index"].tolist(), roles[text_col].tolist(), companies,
              strict=True)
@@ -1246,16 +1330,32 @@ def tag_skills(
             if text is None or text is pd.NA or (isinstance(text, float) and text != text):
                 no_text += 1
                 continue
-            for tid, st in m.statuses_by_term(text, company, counts).items():
-                rows.append((pid, ridx, family[tid], term[tid], tid, st))
+            key = text if company is None else (text, company)
+            got = memo.get(key)
+            if got is None:
+                dropped: dict[str, int] = {}
+                got = memo[key] = (m.statuses_by_term(text, company, dropped), dropped)
+            best, dropped = got
+            for k, v in dropped.items():
+                counts[k] += v
+            if best:
+                tids.extend(best)
+                sts.extend(best.values())
+                pids.extend([pid] * len(best))
+                ridxs.extend([ridx] * len(best))
     finally:
         if gc_was_on:
             gc.enable()
-    cols = list(zip(*rows, strict=True)) if rows else [()] * len(SKILL_HITS_COLUMNS)
+    family, term = m._family, m._term
+    cols = {
+        "posting_id": pids, "role_index": ridxs, "skill_family": [family[t] for t in tids],
+        "term": [term[t] for t in tids], "taxonomy_id": tids, "status": sts,
+    }
     out = pd.DataFrame(
         {
-            c: pd.array(list(v), dtype="Int64" if c == "role_index" else "string")
-            for c, v in zip(SKILL_HITS_COLUMNS, cols, strict=True)
+            c: pd.array(v, dtype="Int64") if c == "role_index"
+            else pd.array(pa.array(v, type=pa.large_string(), from_pandas=True), dtype="string")
+            for c, v in cols.items()
         }
     )
     out.attrs.update(
