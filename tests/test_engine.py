@@ -156,6 +156,21 @@ def test_the_title_index_reaches_each_worker_once(dask_engine):
     assert len(next(iter(who.values()))) == 2  # broadcast: a copy on each of the 2 workers
 
 
+def _built_here():
+    return sorted(k[0] for k in E._BUILT)
+
+
+def test_the_matcher_is_built_once_in_each_worker(staged, dask_engine):
+    roles = staged["roles"]
+    for n in (2, 4):  # two runs, several partitions each: still one build per worker
+        dask_engine.map_frame(E.TAG_SKILLS, roles, npartitions=n, matcher=staged["matcher"])
+    built = dask_engine.client.run(_built_here)
+    assert len(built) == 2
+    assert all(v == ["trendlab.engine.matcher_resource"] for v in built.values())
+    with pytest.raises(RuntimeError, match="fingerprint 'not-this-one'|client's is 'not-this-one'"):
+        E.BuiltOnWorker(E.matcher_resource, "not-this-one").get()
+
+
 def test_meta_comes_from_the_schema_and_outputs_are_cast_to_it():
     meta = E.SPLIT_ROLES.meta()
     assert list(meta) == ["roles", "roles_unsplit"] and all(len(m) == 0 for m in meta.values())
@@ -452,6 +467,51 @@ def test_a_skill_taxonomy_change_rebuilds_the_skill_stages_only(monkeypatch, tmp
     rep, calls = _build(monkeypatch, tmp_path, "d", raw_posts())
     assert calls == [] and rep.skipped == ["postings", "roles"]
     assert rep.built == ["skills", "role_counts"]
+
+
+def test_the_count_table_feeds_the_share_code_unchanged(monkeypatch, tmp_path, staged):
+    """Shares from role_counts equal shares counted from the per-role tables."""
+    from trendlab.measure.shares import shares_from_counts
+
+    _build(monkeypatch, tmp_path, "d", raw_posts())
+    counts = pipeline.read_output("role_counts")
+    by_month = counts.groupby("month", as_index=False)[["roles_with_text", "technical_required"]].sum()
+    got = shares_from_counts(by_month, successes="technical_required", n="roles_with_text",
+                             period_col="month", population="all roles", measure="technical required", min_n=1)
+    per_role = staged["roles"][["posting_id", "role_index", "month"]].merge(
+        staged["skill_flags"], on=["posting_id", "role_index"])
+    per_role = per_role[per_role["has_text"]]
+    hand = per_role.groupby("month").agg(n=("has_text", "size"), successes=("technical_required", "sum"))
+    assert got["n"].tolist() == hand["n"].tolist()
+    assert got["successes"].tolist() == hand["successes"].tolist()
+    assert got["share"].tolist() == pytest.approx((hand["successes"] / hand["n"]).tolist())
+
+
+def test_an_existing_scheduler_is_used(staged):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster:
+        with E.Engine("dask", scheduler=cluster.scheduler_address) as eng:
+            out = eng.map_frame(E.CLEAN_TEXT, raw_posts(), npartitions=2)["postings"]
+            assert eng.client.scheduler.address == cluster.scheduler_address
+    assert_frame_equal(out, staged["postings"])
+
+
+def test_cli_build_passes_the_engine_through(monkeypatch):
+    from typer.testing import CliRunner
+
+    from trendlab.cli import app
+
+    seen = {}
+
+    def fake_build(stages, **kw):
+        seen.update(kw, stages=stages)
+        return pipeline.BuildReport(built=["roles"])
+
+    monkeypatch.setattr(pipeline, "build", fake_build)
+    r = CliRunner().invoke(app, ["build", "roles", "--engine", "dask", "--scheduler", "tcp://10.0.0.5:8786"])
+    assert r.exit_code == 0, r.output
+    assert seen["stages"] == ["roles"] and seen["engine"] == "dask" and seen["scheduler"] == "tcp://10.0.0.5:8786"
 
 
 def test_cli_build_checks_its_engine_options():

@@ -15,8 +15,10 @@ intermediate tables; every posting is counted in one of the two count tables). A
   schema of the step's input (the step run on an empty frame of that schema); partitioned
   datasets go one task per part through ``Client.map``.
 
-Heavy objects (the skill matcher, the fuzzy title index) are built once on the client and
-shipped once to each worker (``Client.scatter(..., broadcast=True)``), never once per task.
+Heavy objects are never sent once per task: the skill matcher is built once in each worker
+process from a small recipe (:class:`BuiltOnWorker`, checked against the client's taxonomy
+fingerprint), and the fuzzy title index, built on the client from the registry files, is
+sent once to each worker (``Client.scatter(..., broadcast=True)``).
 
 Big tables are stored as partitioned parquet datasets: ``<table>/<source>/<year>/part-NNNNN.parquet``
 (plain directory names, so ``pandas.read_parquet`` or ``dask.dataframe.read_parquet`` on the
@@ -556,6 +558,51 @@ def matcher_resource() -> Any:
     return SkillMatcher.from_taxonomy()
 
 
+@dataclass(frozen=True)
+class BuiltOnWorker:
+    """A heavy object sent to the workers as the recipe that builds it: each worker process
+    builds it once (the compiled automaton of the skill matcher cannot be pickled, and
+    building it where it runs is cheaper than shipping it).
+
+    ``build`` is a module-level function; ``fingerprint`` is the object's identity on the
+    client, checked against the one built on the worker so that a worker with another
+    taxonomy installed fails loudly instead of tagging differently.
+    """
+
+    build: Callable[[], Any]
+    fingerprint: str
+
+    def get(self) -> Any:
+        key = (f"{self.build.__module__}.{self.build.__qualname__}", self.fingerprint)
+        obj = _BUILT.get(key)
+        if obj is None:
+            obj = self.build()
+            got = getattr(obj, "fingerprint", None)
+            if got != self.fingerprint:
+                raise RuntimeError(
+                    f"{key[0]} built on this worker has fingerprint {got!r}; the client's is "
+                    f"{self.fingerprint!r} (are the same taxonomy files installed on every worker?)"
+                )
+            _BUILT[key] = obj
+        return obj
+
+
+_BUILT: dict[tuple[str, str], Any] = {}
+
+
+def _recipe(obj: Any) -> BuiltOnWorker | None:
+    """The recipe of a resource that workers build themselves, or None to ship the object."""
+    from trendlab.clean.skills import SkillMatcher
+
+    if type(obj) is SkillMatcher:
+        return BuiltOnWorker(matcher_resource, obj.fingerprint)
+    return None
+
+
+def _resolve(resources: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.get() if isinstance(v, BuiltOnWorker) else v for k, v in resources.items()}
+
+
 # --------------------------------------------------------------------------- parquet parts
 
 
@@ -674,6 +721,7 @@ class PartResult:
 
 def run_part(task: PartTask, **resources: Any) -> PartResult:
     """Run one :class:`PartTask` (in this process or on a worker); errors name the part."""
+    resources = _resolve(resources)
     try:
         frames = [pd.read_parquet(p) for p in task.inputs]
         out = task.step(*frames, **resources)
@@ -773,13 +821,26 @@ class Engine:
         return self.client
 
     def _ship(self, obj: Any) -> Any:
-        """A heavy object sent once to every worker (a future), or the object itself on pandas."""
+        """A heavy object for the workers: its recipe (built once per worker), or the object
+        sent once to every worker (a future); on pandas, the object itself."""
         if self.kind == "pandas" or obj is None or isinstance(obj, bool):
             return obj
+        recipe = _recipe(obj)
+        if recipe is not None:
+            return recipe
         key = id(obj)
         if key not in self._shared:
             self._shared[key] = (obj, self._need_client().scatter(obj, broadcast=True, hash=False))
         return self._shared[key][1]
+
+    def _ship_delayed(self, obj: Any) -> Any:
+        """:meth:`_ship` in a form a dask collection's task can take as an argument."""
+        import dask
+
+        shipped = self._ship(obj)
+        if shipped is obj or isinstance(shipped, BuiltOnWorker):
+            return shipped
+        return dask.delayed(shipped)
 
     # ------------------------------------------------------------------ in-memory frames
 
@@ -805,14 +866,13 @@ class Engine:
         bounds = np.linspace(0, len(frame), n + 1).astype(int)
         pieces = client.scatter([frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)])
         ddf = dd.from_delayed([dask.delayed(p) for p in pieces], meta=frame.iloc[:0], verify_meta=False)
-        shipped = {k: dask.delayed(self._ship(v)) if not isinstance(v, bool) and v is not None else v
-                   for k, v in resources.items()}
+        shipped = {k: self._ship_delayed(v) for k, v in resources.items()}
         if len(step.outputs) == 1:
             (name,) = step.outputs
             coll = ddf.map_partitions(_one_output, step, name, meta=meta[name], **shipped)
             outs = {name: coll}
         else:
-            results = [dask.delayed(step)(p, **shipped) for p in ddf.to_delayed()]
+            results = [dask.delayed(_call_step)(step, p, **shipped) for p in ddf.to_delayed()]
             outs = {
                 name: dd.from_delayed([dask.delayed(_pick)(r, name) for r in results],
                                       meta=meta[name], verify_meta=False)
@@ -881,8 +941,12 @@ def _assign_folders(tasks: Sequence[PartTask], workers: list[str]) -> dict[str, 
     return where
 
 
+def _call_step(step: Step, part: pd.DataFrame, **resources: Any) -> dict[str, pd.DataFrame]:
+    return step(part, **_resolve(resources))
+
+
 def _one_output(part: pd.DataFrame, step: Step, name: str, **resources: Any) -> pd.DataFrame:
-    return step(part, **resources)[name]
+    return _call_step(step, part, **resources)[name]
 
 
 def _pick(result: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
@@ -899,6 +963,7 @@ __all__ = [
     "RAW_TO_COUNTS",
     "SPLIT_ROLES",
     "TAG_SKILLS",
+    "BuiltOnWorker",
     "ContentMemo",
     "Engine",
     "PartInfo",
