@@ -372,6 +372,7 @@ class SkillMatcher:
         )
         names = cues["names"]
         self._link_rx = re.compile(names["link"])
+        self._link_marks_rx = re.compile("[" + re.escape(str(names["link_marks"])) + "]")
         self._suffix_rx = re.compile(names["company_suffix"], re.I)
         self._not_company_rx = re.compile(names["not_company"], re.I)
         self._company_words = int(names["company_max_words"])
@@ -380,6 +381,7 @@ class SkillMatcher:
             raise TaxonomyError(f"skill_cues.toml [names] employer_families: {unknown} are not in skill_families.csv")
         self._employer_families = frozenset(names["employer_families"])
         self._company_cache: dict[str, tuple[str, frozenset[str], re.Pattern[str] | None]] = {}
+        self._line_cache: dict[str, str | None] = {}
         desc = cues["description"]
         self._desc_tids = frozenset(t for t, g in self._group.items() if g in desc["groups"])
         self._subject_rx = re.compile(desc["subject"], re.I)
@@ -822,9 +824,16 @@ class SkillMatcher:
 
     def _in_link(self, t: str, s: int, e: int) -> bool:
         """``t[s:e]`` sits inside a link, an e-mail address or a domain name longer than itself."""
-        ts = max(t.rfind(" ", 0, s), t.rfind("\n", 0, s), t.rfind("\t", 0, s)) + 1
+        lo = max(0, s - 200)  # tokens are short: look for the space before one nearby first
+        ts = max(t.rfind(" ", lo, s), t.rfind("\n", lo, s), t.rfind("\t", lo, s))
+        if ts == -1 and lo:
+            ts = max(t.rfind(" ", 0, lo), t.rfind("\n", 0, lo), t.rfind("\t", 0, lo))
+        ts += 1
         te = _TOKEN_REST.match(t, e).end()
-        token = t[ts:te].strip(_EDGE_PUNCT)
+        token = t[ts:te]
+        if self._link_marks_rx.search(token) is None:
+            return False  # a token without them is no link ("React-Redux")
+        token = token.strip(_EDGE_PUNCT)
         return token != t[s:e] and self._link_rx.search(token) is not None
 
     def _employer(self, t: str, company: str | None, first_line_mention: bool) -> str | None:
@@ -833,10 +842,19 @@ class SkillMatcher:
             if not first_line_mention:
                 return None
             nl = t.find("\n")
-            company = company_of(t if nl == -1 else t[:nl])
+            company = self._company_of(t if nl == -1 else t[:nl])
             if company is None:
                 return None
         return self._company_name(company)[0]
+
+    def _company_of(self, line: str) -> str | None:
+        """:func:`trendlab.clean.text.company_of` of a first line, remembered (reposts repeat their header)."""
+        cache = self._line_cache
+        if line not in cache:
+            if len(cache) > 50_000:
+                cache.clear()
+            cache[line] = company_of(line)
+        return cache[line]
 
     def _company_name(self, company: str) -> tuple[str, frozenset[str], re.Pattern[str] | None]:
         """The company's name without legal or domain endings, the terms found in it, and a
@@ -881,7 +899,7 @@ class SkillMatcher:
                 end = bar
             if ms[0].start >= end:
                 return []
-            company = company_of(t if nl == -1 else t[:nl])
+            company = self._company_of(t if nl == -1 else t[:nl])
             if company is None:
                 return []
             low = company.lower()

@@ -409,7 +409,7 @@ def load_skill_cues(*, directory: Path | None = None) -> dict:
             "paragraph_item_max_words", "conditions",
         ],
         "context": ["list_gap", "list_gap_max_chars", "before", "after"],
-        "names": ["link", "company_suffix", "company_max_words", "not_company", "employer_families"],
+        "names": ["link", "link_marks", "company_suffix", "company_max_words", "not_company", "employer_families"],
         "description": ["groups", "subject", "ask"],
     }
     for section, keys in need.items():
