@@ -343,6 +343,8 @@ class SkillMatcher:
         self._family = dict(zip(taxonomy.skills["taxonomy_id"], taxonomy.skills["family"], strict=True))
         self._term = dict(zip(taxonomy.skills["taxonomy_id"], taxonomy.skills["term"], strict=True))
         self._group = {tid: group_of[f] for tid, f in self._family.items()}
+        # terms whose mention confirms an ambiguous neighbour in a list ("Python, Go")
+        self._listable = frozenset(tid for tid, g in self._group.items() if g in ("technical", "low_code"))
         owner, exact, ci_keys = self._keys(taxonomy)
         ambiguous = set(taxonomy.skills.loc[taxonomy.skills["ambiguous"] == "1", "taxonomy_id"])
         self._entries: dict[str, _Entry] = {}
@@ -700,7 +702,7 @@ class SkillMatcher:
 
         Clauses never cross a line break, and a line that ends with ":" may head a list.
         """
-        starts = [x.start for x in ms]
+        starts = [x[0] for x in ms]
         keep = []
         for a in anchors:
             ls = t.rfind("\n", 0, a[0]) + 1
@@ -784,7 +786,7 @@ class SkillMatcher:
                 confirmed[i] = True
         if all(confirmed):
             return ms
-        listable = [self._group.get(x.tid) in ("technical", "low_code") for x in ms]
+        listable = [x[2] in self._listable for x in ms]
         changed = True
         while changed:  # a list "R, Go, Python" confirms left to right and back
             changed = False
@@ -1134,7 +1136,7 @@ class SkillMatcher:
                 i = bisect.bisect_right(scope_starts, x.start) - 1
                 if i >= 0 and x.start < scopes[i][1]:
                     out[k] = scopes[i][2]
-        starts = [x.start for x in ms]
+        starts = [x[0] for x in ms]
         hard = "".join(ch for ch in self._hard if ch in t)
         ends = "".join(ch for ch in ".!?" if ch in t)
         clauses: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
