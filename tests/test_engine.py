@@ -327,6 +327,11 @@ def test_an_empty_table_keeps_its_columns(monkeypatch):
     assert_frame_equal(pipeline.read_output("t"), empty)
 
 
+def test_attrs_of_parts_combine():
+    merged = E.merge_attrs([{"n": 1, "v": "a", "w": "x"}, {"n": 2, "v": "a", "w": "y"}, {"d": {"k": 4}}])
+    assert merged == {"n": 3, "v": "a", "d": {"k": 4}}  # 'w' disagrees: left out
+
+
 def test_part_dir_is_a_safe_folder_name():
     assert E.part_dir("a;b", "2015") == "a+b/2015"
     assert E.part_dir("../x y", "20x5") == "x+y/_"
@@ -385,9 +390,12 @@ def test_build_on_a_local_cluster_equals_the_pandas_build(monkeypatch, tmp_path,
     assert {s: r["outputs"] for s, r in _manifest().items()} == digests  # byte-identical parts
     for name, df in on_pandas.items():
         assert_frame_equal(pipeline.read_output(name), df)
-    # and the partitioned build equals the steps run on the whole corpus
+    # and the partitioned build equals the steps run on the whole corpus, attrs included
+    # (the tagger's counts of roles and of dropped mentions add up over the parts)
     for name in ("postings", "roles", "roles_unsplit", "skill_hits", "skill_flags"):
         assert_frame_equal(on_pandas[name], staged[name])
+    assert on_pandas["skill_hits"].attrs == staged["skill_hits"].attrs
+    assert on_pandas["skill_hits"].attrs["roles_in"] == len(staged["roles"])
     assert_frame_equal(on_pandas["role_counts"], E.count_roles(staged["roles"], staged["skill_flags"]))
     assert_frame_equal(on_pandas["unsplit_counts"], E.count_unsplit(staged["roles_unsplit"]))
 

@@ -3,17 +3,18 @@
 One code path, two engines. Every per-posting step is a pure ``DataFrame -> {name: DataFrame}``
 function (:class:`Step`): :data:`CLEAN_TEXT` (HTML to text and company), :data:`SPLIT_ROLES`
 (a post into its roles, titles classified), :data:`CLASSIFY_TITLES` (titles extracted
-elsewhere, classified), :data:`TAG_SKILLS` (skill hits and per-role
-flags), :data:`COUNT_ROLES` (monthly counts of roles and flags, and of the postings without a
-role by reason) and :data:`RAW_TO_COUNTS` (all of them fused, for corpora too big to keep the
-intermediate tables; every posting is counted in one of the two count tables). An :class:`Engine` runs a step
+elsewhere, classified), :data:`TAG_SKILLS` (skill hits and per-role flags),
+:data:`COUNT_ROLES` (monthly counts of roles and flags, and of the postings without a role by
+reason) and :data:`RAW_TO_COUNTS` (all of them fused, for corpora too big to keep the
+intermediate tables; every posting is counted in one of the two count tables). An
+:class:`Engine` runs a step
 
 - in this process (``"pandas"``), or
 - on a Dask cluster (``"dask"``): a ``LocalCluster`` with one single-threaded worker process
   per core by default, or an existing scheduler. In-memory frames go through
   ``dask.dataframe`` ``map_partitions``/``from_delayed`` with ``meta`` derived from the pandera
   schema of the step's input (the step run on an empty frame of that schema); partitioned
-  datasets go one task per part through ``Client.map``.
+  datasets go one task per part (:meth:`Engine.map_parts`), and only small results come back.
 
 Heavy objects are never sent once per task: the skill matcher is built once in each worker
 process from a small recipe (:class:`BuiltOnWorker`, checked against the client's taxonomy
@@ -31,8 +32,8 @@ Examples
 >>> import pandas as pd
 >>> from trendlab.engine import CLEAN_TEXT, Engine
 >>> raw = pd.DataFrame({"source": ["s"], "posting_id": ["1"], "thread_id": ["9"],
-...     "month": ["2015-03"], "posted_at": pd.Series([pd.NaT], dtype="datetime64[ns, UTC]"), "author": ["ann"],
-...     "html": ["Acme | SWE<p>Go"], "url": ["u"], "partial_month": [False]})
+...     "month": ["2015-03"], "posted_at": pd.Series([pd.NaT], dtype="datetime64[ns, UTC]"),
+...     "author": ["ann"], "html": ["Acme | SWE<p>Go"], "url": ["u"], "partial_month": [False]})
 >>> with Engine("pandas") as eng:
 ...     eng.map_frame(CLEAN_TEXT, raw)["postings"]["company"].tolist()
 ['Acme']
@@ -171,7 +172,7 @@ class Step:
     outputs: tuple[str, ...]
     keep_index: bool = False
     resources: tuple[str, ...] = ()
-    meta_fn: Callable[[], dict[str, pd.DataFrame]] | None = None
+    meta_fn: Callable[..., dict[str, pd.DataFrame]] | None = None
 
     def __call__(self, *frames: pd.DataFrame, **resources: Any) -> dict[str, pd.DataFrame]:
         if len(frames) != len(self.inputs):
@@ -686,12 +687,49 @@ def split_parts(frame: pd.DataFrame, *, rows: int = PART_ROWS) -> list[tuple[str
     return out
 
 
+def merge_attrs(attrs: Sequence[dict]) -> dict:
+    """The ``attrs`` of a table from those of its parts: counts add up, equal values stay.
+
+    Numbers are summed and dicts of numbers summed key by key (``roles_in``, dropped rows by
+    reason); other values are kept when every part that has them agrees, else left out.
+
+    Examples
+    --------
+    >>> merge_attrs([{"n": 2, "why": {"a": 1}, "v": "1.0"}, {"n": 3, "why": {"a": 2, "b": 1}, "v": "1.0"}])
+    {'n': 5, 'why': {'a': 3, 'b': 1}, 'v': '1.0'}
+    """
+    def number(x: object) -> bool:
+        return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
+
+    out: dict = {}
+    for key in dict.fromkeys(k for a in attrs for k in a):
+        values = [a[key] for a in attrs if key in a]
+        if all(number(v) for v in values):
+            out[key] = sum(values)
+        elif all(isinstance(v, dict) and all(number(x) for x in v.values()) for v in values):
+            total: dict = {}
+            for v in values:
+                for k, x in v.items():
+                    total[k] = total.get(k, 0) + x
+            out[key] = total
+        elif all(v == values[0] for v in values[1:]):
+            out[key] = values[0]
+    return out
+
+
 def read_parts(paths: Sequence[Path], columns: list[str] | None = None) -> pd.DataFrame:
-    """Concatenate parquet parts (same columns) in the given order, with a fresh index."""
+    """Concatenate parquet parts (same columns) in the given order, with a fresh index.
+
+    The parts' ``attrs`` (kept by parquet) are combined with :func:`merge_attrs`.
+    """
     if not paths:
         raise ValueError("read_parts: no parts given")
     frames = [pd.read_parquet(p, columns=columns) for p in paths]
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if len(frames) == 1:
+        return frames[0]
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs = merge_attrs([f.attrs for f in frames])
+    return out
 
 
 # --------------------------------------------------------------------------- one part
@@ -973,6 +1011,7 @@ __all__ = [
     "conform",
     "count_roles",
     "count_unsplit",
+    "merge_attrs",
     "meta_frame",
     "part_dir",
     "read_parts",
