@@ -77,6 +77,16 @@ def test_score_counts_pm_measures_over_labelled_pm_posts():
     assert t.loc[("is_pm_role", "tuning"), "n"] == 3
 
 
+def test_blind_strata_are_their_own_split_after_fresh():
+    lab = _labelled().assign(stratum=["pm-blind", "pm-fresh", "random", "pm-blind-header-extra", "random", "random"])
+    assert ev.split_of("p0", "pm-blind-title-line") == "blind"
+    t = ev.score(lab, ("is_pm_role",)).set_index("split")
+    assert t.index.tolist() == ["tuning", "held_out", "fresh", "blind", "all"]
+    assert t.loc["blind", "n"] == 2 and t.loc["fresh", "n"] == 1
+    assert t.loc[["tuning", "held_out", "fresh", "blind"], "n"].sum() == t.loc["all", "n"] == 6
+    assert any("on the blind split" in line for line in ev.check_targets(t.reset_index(), {"is_pm_role": 1.01}))
+
+
 def test_fresh_strata_are_their_own_split():
     lab = _labelled().assign(stratum=["random", "pm-fresh", "random", "pm-fresh-header", "random", "random"])
     assert ev.split_of("p0", "pm-fresh-title-line") == "fresh" and ev.split_of("p0", "random") == ev.half_of("p0")
@@ -151,11 +161,11 @@ def test_committed_rates_were_measured_on_the_committed_devset():
     assert raw["devset_sha256"].eq(ev.devset_sha256()).all(), "re-run `trendlab evaluate` after changing devset.csv"
     assert set(raw["measure"]) >= set(ev.MEASURES)
     dev = ev.read_devset()
-    # the correction reads the fresh rows; the whole-set rows cover every post
+    # the correction reads the blind rows; the whole-set rows cover every post
     rates = read_rates().set_index("measure")
-    assert rates.attrs["split"] == ev.CORRECTION_SPLIT == "fresh"
-    fresh = ev.splits_of(dev).eq("fresh")
-    assert rates.loc["is_pm_role", "sens_n"] + rates.loc["is_pm_role", "spec_n"] == int(fresh.sum()) > 100
+    assert rates.attrs["split"] == ev.CORRECTION_SPLIT == "blind"
+    blind = ev.splits_of(dev).eq("blind")
+    assert rates.loc["is_pm_role", "sens_n"] + rates.loc["is_pm_role", "spec_n"] == int(blind.sum()) > 100
     whole = read_rates(split="all").set_index("measure")
     assert whole.loc["is_pm_role", "sens_n"] + whole.loc["is_pm_role", "spec_n"] == len(dev)
 

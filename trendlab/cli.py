@@ -251,8 +251,9 @@ def evaluate(
     typer.echo(
         f"\n{ev_mod.DEVSET.name}: {len(ev.labelled)} posts (sha256 {ev.devset_sha256[:12]}), skill taxonomy "
         f"{ev.taxonomy_version}; halves by posting id ({', '.join(ev_mod.HALVES)}) and the "
-        f"'{ev_mod.FRESH}' split (strata labelled before any rule was designed on them: "
-        f"{', '.join(ev_mod.FRESH_STRATA)}); PM measures over the posts labelled as hiring a PM"
+        f"later splits ({'; '.join(f'{k}: ' + ', '.join(v) for k, v in ev_mod.LATER_SPLITS.items())}), "
+        f"labelled before the labeller was run on them; the '{ev_mod.CORRECTION_SPLIT}' split is the "
+        "newest measurement and corrects the shares; PM measures over the posts labelled as hiring a PM"
     )
     if write:
         typer.echo(f"rates written to {ev_mod.write_rates(ev)}")

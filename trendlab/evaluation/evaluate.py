@@ -11,15 +11,19 @@ confusion counts, for these splits of the set:
     read too: it is no longer untouched).
 ``fresh``
     The fresh strata (:data:`trendlab.evaluation.sample.FRESH_STRATA`), labelled before the
-    labeller was run on them and never used to design a rule: the honest measurement, and the
-    rates the misclassification correction applies (:data:`CORRECTION_SPLIT`).
+    labeller was run on them; their errors have since been read, so they are spent as a blind
+    test.
+``blind``
+    The blind strata (:data:`trendlab.evaluation.sample.BLIND_STRATA`), drawn and labelled by
+    reading before any rule was changed after the fresh errors were read: the honest
+    measurement, and the rates the misclassification correction applies (:data:`CORRECTION_SPLIT`).
 ``all``
     Every post.
 
 The halves are fixed by the posting id alone (:func:`half_of`: the first byte of its SHA-256,
 even or odd), so they never depend on the order of the file or on the labels, and a post added
-later falls in one half for good; a post of a fresh stratum is ``fresh`` whatever its half
-(:func:`split_of`).
+later falls in one half for good; a post of a fresh or blind stratum is in that split whatever
+its half (:func:`split_of`).
 
 How each measure is counted
 ---------------------------
@@ -30,7 +34,7 @@ labeller misses counts as predicted 0, so a missed PM role costs recall here too
 
 The measured rates are written to ``rates.csv`` (one row per measure and split, with the
 development set's SHA-256 and the skill taxonomy version), where
-:func:`trendlab.measure.pm.read_rates` reads the ``fresh`` rows to correct shares for
+:func:`trendlab.measure.pm.read_rates` reads the ``blind`` rows to correct shares for
 misclassification (Rogan-Gladen): rates measured on posts the rules were fitted to would be
 too good, and would under-correct.
 
@@ -55,15 +59,18 @@ from pathlib import Path
 import pandas as pd
 
 from trendlab import config
-from trendlab.evaluation.sample import FRESH_STRATA
+from trendlab.evaluation.sample import BLIND_STRATA, FRESH_STRATA
 
 DEVSET = config.PACKAGE_DIR / "evaluation" / "devset.csv"
 RATES = config.PACKAGE_DIR / "evaluation" / "rates.csv"
 HALVES = ("tuning", "held_out")
 FRESH = "fresh"
-SPLITS = (*HALVES, FRESH, "all")
-#: The split whose rates correct the shares (posts no rule was designed on).
-CORRECTION_SPLIT = FRESH
+BLIND = "blind"
+#: Splits of posts drawn after the rules were tuned, oldest first, and their strata.
+LATER_SPLITS = {FRESH: FRESH_STRATA, BLIND: BLIND_STRATA}
+SPLITS = (*HALVES, *LATER_SPLITS, "all")
+#: The split whose rates correct the shares: the newest posts no rule was designed on.
+CORRECTION_SPLIT = BLIND
 #: Measures reported first (with targets), then the secondary ones.
 MEASURES = ("is_pm_role", "pm_requires_technical", "pm_requires_eng_background")
 SECONDARY = ("pm_prefers_technical", "pm_requirements_stated")
@@ -89,14 +96,17 @@ def half_of(posting_id: object) -> str:
 
 
 def split_of(posting_id: object, stratum: object = "") -> str:
-    """The split of a development post: ``fresh`` for a post of a fresh stratum, else its half.
+    """The split of a development post: ``fresh`` or ``blind`` for a post of those strata, else its half.
 
     Examples
     --------
-    >>> split_of("3652166"), split_of("3652166", "pm-fresh")
-    ('tuning', 'fresh')
+    >>> split_of("3652166"), split_of("3652166", "pm-fresh"), split_of("3652166", "pm-blind-header")
+    ('tuning', 'fresh', 'blind')
     """
-    return FRESH if stratum in FRESH_STRATA else half_of(posting_id)
+    for split, strata in LATER_SPLITS.items():
+        if stratum in strata:
+            return split
+    return half_of(posting_id)
 
 
 def splits_of(labelled: pd.DataFrame) -> pd.Series:
@@ -192,8 +202,8 @@ def score(labelled: pd.DataFrame, measures: tuple[str, ...] = (*MEASURES, *SECON
     Returns
     -------
     DataFrame
-        One row per measure and split (:data:`SPLITS`; ``fresh`` only when some post is in a
-        fresh stratum): ``measure, split,
+        One row per measure and split (:data:`SPLITS`; ``fresh`` and ``blind`` only when some
+        post is in them): ``measure, split,
         population, n, tp, fn, tn, fp, sensitivity, specificity, precision, recall, f1``.
 
     Examples
@@ -204,7 +214,7 @@ def score(labelled: pd.DataFrame, measures: tuple[str, ...] = (*MEASURES, *SECON
     [{'tp': 1, 'tn': 1, 'f1': 1.0}]
     """
     half = splits_of(labelled)
-    splits = [s for s in SPLITS if s != FRESH or half.eq(FRESH).any()]
+    splits = [s for s in SPLITS if s not in LATER_SPLITS or half.eq(s).any()]
     rows = []
     for measure in measures:
         pm = measure != "is_pm_role"
@@ -232,7 +242,7 @@ class Evaluation:
     def misses(self, measure: str, split: str = "tuning") -> pd.DataFrame:
         """The posts of one split where the labeller and the hand label disagree on ``measure``.
 
-        The ``fresh`` posts are a measurement: reading their misses to design a rule would spend them.
+        The ``blind`` posts are a measurement: reading their misses to design a rule would spend them.
         """
         lab = self.labelled
         sel = splits_of(lab).eq(split) if split != "all" else pd.Series(True, index=lab.index)
@@ -319,10 +329,10 @@ def format_table(table: pd.DataFrame) -> str:
 
 
 def check_targets(table: pd.DataFrame, targets: dict[str, float] | None = None) -> list[str]:
-    """Measures whose F1 is below its target on the whole set or on the fresh split, as readable lines.
+    """Measures whose F1 is below its target on the whole set or a later split, as readable lines.
 
-    The fresh split is checked too because the whole set holds the posts the rules were designed
-    on, where a score flatters the labeller. Empty: every target met.
+    The ``fresh`` and ``blind`` splits are checked too because the whole set holds the posts the
+    rules were designed on, where a score flatters the labeller. Empty: every target met.
 
     Examples
     --------
@@ -332,9 +342,9 @@ def check_targets(table: pd.DataFrame, targets: dict[str, float] | None = None) 
     """
     targets = TARGETS if targets is None else targets
     out = []
-    for split in ("all", FRESH):
+    for split in ("all", *LATER_SPLITS):
         here = table[table["split"] == split].set_index("measure")
-        if here.empty and split == FRESH:
+        if here.empty and split in LATER_SPLITS:
             continue
         where = "" if split == "all" else f" on the {split} split,"
         for measure, goal in targets.items():

@@ -30,7 +30,12 @@ Strata, each allocated equally across the calendar years of the corpus
     a fresh draw of the ``pm-candidate``, ``pm-requirements``, ``pm-header`` and
     ``pm-title-line`` kinds, added after the
     labeller had been tuned on the others and labelled before the labeller was run on it: the
-    measurement of how the labeller does on posts it was never fitted to (:data:`FRESH_STRATA`).
+    measurement of how the labeller does on posts it was never fitted to (:data:`FRESH_STRATA`);
+``pm-blind``, ``pm-blind-requirements``, ``pm-blind-header``, ``pm-blind-title-line``, ``pm-blind-header-extra``
+    another draw of the same four kinds, added once the fresh strata's errors had been read
+    (and so spent), and a second draw of the ``pm-header`` kind (the posts richest in technical
+    asks, since the first four held few); labelled by reading before any rule was changed after
+    they were drawn: the newest blind measurement (:data:`BLIND_STRATA`).
 
 Strata are drawn in that order, and a post already drawn is never drawn again. Within a
 year and stratum the posts are sorted by ``posting_id`` and shuffled by a generator seeded
@@ -96,11 +101,19 @@ PM_LINE_PATTERN = re.compile(
 STRATA: tuple[str, ...] = (
     "random", "pm-candidate", "hard-negative", "pm-requirements", "pm-header", "pm-title-line",
     "pm-fresh", "pm-fresh-requirements", "pm-fresh-header", "pm-fresh-title-line",
+    "pm-blind", "pm-blind-requirements", "pm-blind-header", "pm-blind-title-line", "pm-blind-header-extra",
 )
 """Stratum names, in the order they are drawn."""
 
 FRESH_STRATA: tuple[str, ...] = ("pm-fresh", "pm-fresh-requirements", "pm-fresh-header", "pm-fresh-title-line")
-"""Strata that no rule of the labeller was designed on: scored on their own as ``fresh``."""
+"""Strata drawn after the labeller was first tuned: scored on their own as ``fresh``.
+
+Their errors were read to revise the labeller afterwards, so they are no longer blind."""
+
+BLIND_STRATA: tuple[str, ...] = (
+    "pm-blind", "pm-blind-requirements", "pm-blind-header", "pm-blind-title-line", "pm-blind-header-extra",
+)
+"""Strata drawn and labelled before the labeller was revised on the fresh errors: scored as ``blind``."""
 
 N_RANDOM = 8
 N_CANDIDATES = 22
@@ -120,6 +133,10 @@ N_FRESH_HEADER = 6
 """Posts per year in the ``pm-fresh-header`` stratum (PM in the first line, requirement words)."""
 N_FRESH_TITLE_LINE = 6
 """Posts per year in the ``pm-fresh-title-line`` stratum (a later line opens with a PM title)."""
+N_BLIND = 6
+"""Posts per year in the first four blind strata (:data:`BLIND_STRATA`; fewer where a year has fewer left)."""
+N_BLIND_HEADER_EXTRA = 12
+"""Posts per year in ``pm-blind-header-extra``, drawn after the other blind strata were labelled."""
 
 SAMPLE_COLUMNS = ["posting_id", "month", "stratum"]
 
@@ -149,6 +166,8 @@ def draw_sample(
     n_fresh_requirements: int = N_FRESH_REQUIREMENTS,
     n_fresh_header: int = N_FRESH_HEADER,
     n_fresh_title_line: int = N_FRESH_TITLE_LINE,
+    n_blind: int = N_BLIND,
+    n_blind_header_extra: int = N_BLIND_HEADER_EXTRA,
     years: tuple[int, ...] | None = None,
 ) -> pd.DataFrame:
     """Draw the stratified development sample from a postings table.
@@ -166,6 +185,9 @@ def draw_sample(
         Posts per year in the fresh strata (:data:`FRESH_STRATA`), drawn after the others.
         A year with fewer eligible posts gives all it has. Strata are drawn in that order, so a
         later stratum never changes what an earlier one holds.
+    n_blind, n_blind_header_extra : int
+        Posts per year in the first four blind strata and in ``pm-blind-header-extra``
+        (:data:`BLIND_STRATA`), drawn last.
     years : tuple of int, optional
         Years to draw from; defaults to every year present in ``postings``.
 
@@ -188,7 +210,8 @@ def draw_sample(
     ['x']
     >>> posts.loc[1, "text"] = "Zeta | Product Manager | 3 years of experience with SQL"
     >>> only = dict(n_random=0, n_candidates=0, n_hard=0, n_requirements=0, n_header=0, n_title_line=0,
-    ...             n_fresh=0, n_fresh_requirements=0, n_fresh_header=0, n_fresh_title_line=0)
+    ...             n_fresh=0, n_fresh_requirements=0, n_fresh_header=0, n_fresh_title_line=0,
+    ...             n_blind=0, n_blind_header_extra=0)
     >>> draw_sample(posts, **(only | {"n_requirements": 1}))[["posting_id", "stratum"]].values.tolist()
     [['y', 'pm-requirements']]
     >>> draw_sample(posts, **(only | {"n_header": 1}))[["posting_id", "stratum"]].values.tolist()
@@ -220,9 +243,10 @@ def draw_sample(
     )
     states = text.map(lambda t: REQUIREMENTS_PATTERN.search(t) is not None)
     frame["is_requirements"] = frame["is_candidate"] & states
-    first_line = text.str.strip().str.split("\n", n=1).str[0]
+    head_rest = text.str.strip().str.partition("\n")
+    first_line = head_rest[0]
     frame["is_header"] = states & first_line.map(lambda t: PM_PATTERN.search(t) is not None)
-    later_lines = text.str.strip().str.split("\n", n=1).str[1].fillna("")
+    later_lines = head_rest[2]
     frame["is_title_line"] = states & later_lines.map(lambda t: PM_LINE_PATTERN.search(t) is not None)
 
     eligible = {
@@ -236,6 +260,11 @@ def draw_sample(
         "pm-fresh-requirements": frame["is_requirements"],
         "pm-fresh-header": frame["is_header"],
         "pm-fresh-title-line": frame["is_title_line"],
+        "pm-blind": frame["is_candidate"],
+        "pm-blind-requirements": frame["is_requirements"],
+        "pm-blind-header": frame["is_header"],
+        "pm-blind-title-line": frame["is_title_line"],
+        "pm-blind-header-extra": frame["is_header"],
     }
     size = {
         "random": n_random,
@@ -248,6 +277,8 @@ def draw_sample(
         "pm-fresh-requirements": n_fresh_requirements,
         "pm-fresh-header": n_fresh_header,
         "pm-fresh-title-line": n_fresh_title_line,
+        **dict.fromkeys(BLIND_STRATA[:4], n_blind),
+        "pm-blind-header-extra": n_blind_header_extra,
     }
     drawn: list[pd.DataFrame] = []
     taken: set[str] = set()
