@@ -437,6 +437,22 @@ def test_add_pm_corrected_corrects_the_stated_share(tmp_path) -> None:
     assert pd.isna(out.loc[0, "share_corrected"])
 
 
+def test_add_pm_corrected_refuses_rates_too_thin_or_no_better_than_chance(tmp_path) -> None:
+    f = tmp_path / "rates.csv"
+    # eng background: 0 of 1 positive found (too few positives); technical: 5/10 and 45/100 (chance)
+    write_rates(f, ["pm_requires_eng_background,0,1,98,2", "pm_requires_technical,5,5,45,55"],
+                header="measure,tp,fn,tn,fp")
+    out = P.add_pm_corrected(corrected_input(), P.read_rates(f), method="delta")
+    assert out.loc[[0, 3], "share_corrected"].isna().all()
+    assert "rest on 1 labelled positive post(s) (fewer than 5; sensitivity 0/1, specificity 98/100" in out.loc[3, "correction"]
+    assert "(sensitivity 5/10, specificity 45/100 on the development set) are no better than chance" in out.loc[0, "correction"]
+    # a measure with usable rates next to them is still corrected
+    write_rates(f, ["pm_requires_eng_background,0,1,98,2", "pm_requires_technical,45,5,95,5"],
+                header="measure,tp,fn,tn,fp")
+    out = P.add_pm_corrected(corrected_input(), P.read_rates(f), method="delta")
+    assert out.loc[0, "share_corrected"] == pytest.approx(0.25 / 0.85, abs=1e-12)
+
+
 def test_add_pm_corrected_bootstrap_interval_brackets_the_estimate(tmp_path) -> None:
     f = tmp_path / "rates.csv"
     write_rates(f, ["pm_requires_technical,45,5,95,5", "pm_requires_eng_background,18,2,170,10"], header="measure,tp,fn,tn,fp")

@@ -409,6 +409,12 @@ def _stage_reposts(inputs: dict) -> dict[str, object]:
     return {"reposts": reposts_table(inputs["postings"])}
 
 
+def _stage_pm_asks(inputs: dict) -> dict[str, object]:
+    from trendlab.label import pm_asks_table
+
+    return {"pm_asks": pm_asks_table(inputs["postings"], inputs["roles"], progress=False)}
+
+
 def _stage_spells(_: dict) -> dict[str, object]:
     from trendlab.sources import career_paths
 
@@ -524,8 +530,34 @@ STAGES: list[Stage] = [
         outputs=("reposts",),
         run=_stage_reposts,
         needs=("postings",),
-        modules=("trendlab.clean.reposts",),
+        modules=("trendlab.clean.reposts", "trendlab.clean.dedupe"),
         description="the same ad posted again in later months, grouped into one ad",
+    ),
+    Stage(
+        name="pm_asks",
+        outputs=("pm_asks",),
+        run=_stage_pm_asks,
+        needs=("postings", "roles"),
+        # the labeller splits and reads each post itself, with the role and skill vocabularies
+        modules=(
+            "trendlab.label",
+            "trendlab.clean.roles",
+            "trendlab.clean.titles",
+            "trendlab.clean.skills",
+            "trendlab.clean.text",
+            "trendlab.taxonomy",
+        ),
+        data_files=(
+            "taxonomy/pm_label_cues.csv",
+            "taxonomy/skill*",
+            "taxonomy/role_families.csv",
+            "taxonomy/role_cues.csv",
+            "taxonomy/title_*.csv",
+            "taxonomy/seniority.csv",
+            "taxonomy/technical_pm_markers.csv",
+            "taxonomy/reference_families.csv",
+        ),
+        description="the post labeller's answers per PM role: technical asks, engineering background, stated requirements",
     ),
     Stage(
         name="spells",

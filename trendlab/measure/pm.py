@@ -95,6 +95,8 @@ RATE_MEASURES = {
     "eng_background": "pm_requires_eng_background",
     "requirements_stated": "pm_requirements_stated",
 }
+#: Fewest labelled positive posts whose sensitivity a correction will use.
+MIN_RATE_POSITIVES = 5
 #: The split of ``rates.csv`` whose rates correct the shares: posts no labeller rule was designed on.
 RATE_SPLIT = "blind"
 #: The labeller's family of a technical ask in general words ("technical enough to ..."), part of the group.
@@ -797,6 +799,15 @@ def read_rates(path: Path | str | None = None, *, split: str | None = None) -> p
     return res
 
 
+def _shown_path(path: object) -> str:
+    """A path as a reader should see it: relative to the project when inside it."""
+    p = Path(str(path))
+    try:
+        return str(p.resolve().relative_to(config.PACKAGE_DIR.parent))
+    except ValueError:
+        return str(path)
+
+
 def add_pm_corrected(
     shares: pd.DataFrame,
     rates: pd.DataFrame | None,
@@ -813,7 +824,9 @@ def add_pm_corrected(
     :func:`trendlab.measure.shares.add_corrected` with that measure's sensitivity and
     specificity (parametric bootstrap interval by default, which carries the uncertainty of the
     two rates). Every other row keeps the corrected columns missing, and ``correction`` says
-    why: no rates file yet, or no rates measured for that measure (the per-family shares).
+    why: no rates file yet, no rates measured for that measure (the per-family shares), rates
+    resting on fewer than :data:`MIN_RATE_POSITIVES` labelled positives, or rates no better
+    than chance (sensitivity + specificity <= 1).
 
     The rates are measured per post on the labelled development set (the split
     ``rates.attrs["split"]``, by default the blind posts); applying them to role-level shares,
@@ -841,7 +854,7 @@ def add_pm_corrected(
         return out
     _need(rates, ["measure", "sens_tp", "sens_n", "spec_tn", "spec_n"], "rates")
     by_measure = rates.set_index("measure")
-    src = rates.attrs.get("path", "rates.csv")
+    src = _shown_path(rates.attrs.get("path", "rates.csv"))
     split = rates.attrs.get("split")
     where = f"the {split} posts of the development set" if split else "the development set"
     for key, rate_name in rate_measures.items():
@@ -853,6 +866,20 @@ def add_pm_corrected(
             continue
         r = by_measure.loc[rate_name]
         cr = ClassifierRates(int(r["sens_tp"]), int(r["sens_n"]), int(r["spec_tn"]), int(r["spec_n"]))
+        measured = (f"sensitivity {cr.sens_tp}/{cr.sens_n}, specificity {cr.spec_tn}/{cr.spec_n} "
+                    f"on {where}")
+        if cr.sens_n < MIN_RATE_POSITIVES:
+            out.loc[rows, "correction"] = (
+                f"not corrected: the rates of {rate_name!r} rest on {cr.sens_n} labelled positive post(s) "
+                f"(fewer than {MIN_RATE_POSITIVES}; {measured}), too few to measure the sensitivity"
+            )
+            continue
+        if cr.sensitivity + cr.specificity <= 1:
+            out.loc[rows, "correction"] = (
+                f"not corrected: the measured rates of {rate_name!r} ({measured}) are no better than "
+                "chance, so no share can be recovered from them"
+            )
+            continue
         sub = add_corrected(out.loc[rows, ["successes", "n"]], cr, method=method, n_boot=n_boot, alpha=alpha)
         note = (f"; rates of {rate_name!r} measured per post on {where} ({src}), "
                 "assumed to hold for PM roles and for the subpopulation")
