@@ -116,6 +116,8 @@ def execute_to_html(nb_path: Path, out_html: Path, *, timeout: int = 1200) -> No
         nb,
         timeout=timeout,
         kernel_name="python3",
+        # the kernel's start-up notices are not the report's: errors still reach the terminal
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
         resources={"metadata": {"path": str(nb_path.parent)}},
     )
     try:
