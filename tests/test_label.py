@@ -618,3 +618,129 @@ def test_pm_asks_table_keys_and_checks_the_roles_table():
         pm_asks_table(postings, roles.assign(role_title=["Designer", "Engineer"]))
     with pytest.raises(ValueError, match=r"roles lacks column\(s\) \['role_title'\]"):
         pm_asks_table(postings, roles.drop(columns="role_title"))
+
+
+# --------------------------------------------------------------------------- technical asks in general words
+
+
+@pytest.mark.parametrize(
+    ("text", "technical", "preferred"),
+    [
+        # T2: understanding of software and technology, asked in plain words
+        ("Acme | Product Manager | NYC\nYou need a very good understanding of software applications/tech in general.", 1, 0),
+        ("Acme | Product Manager | NYC\nRequirements:\n- A solid grasp of our technical architecture", 1, 0),
+        # process and market are not technology
+        ("Acme | Product Manager | NYC\nYou understand software development and project management methodologies.", 0, 0),
+        ("Acme | Product Manager | NYC\nYou have a deep understanding of the enterprise software market.", 0, 0),
+        # technical aptitude in general words, but not of the product's users
+        ("Acme | Product Manager | NYC\nYou are technically inclined and love spreadsheets.", 1, 0),
+        ("Acme | Product Manager | NYC\nYou will design onboarding for tech-savvy users.", 0, 0),
+        # talking with engineers at their level, or at a technical level
+        ("Acme | Product Manager | NYC\nRequirements:\n- Communicate with sales, customers and engineers at their own level", 1, 0),
+        ("Acme | Product Manager | NYC\nYou can discuss trade-offs at a technical level.", 1, 0),
+        ("Acme | Product Manager | NYC\nYou have credibility with engineers.", 1, 0),
+        # "the ideal candidate has ..." describes the hire sought; "ideally" and "... is ideal" prefer
+        ("Acme | Product Manager | NYC\nThe ideal candidate has experience with AWS and Docker.", 1, 0),
+        ("Acme | Product Manager | NYC\nYou have experience with AWS. Ideally you know Docker too.", 1, 1),
+        ("Acme | Product Manager | NYC\nYou have shipped B2B products. Experience with AWS is ideal.", 0, 1),
+        # a technical domain with a word before it and a kind after it, "working with" it
+        ("Acme | Product Manager | NYC\nThe ideal candidate has experience working with public cloud providers "
+         "and containers.", 1, 0),
+        ("Acme | Product Manager | NYC\nYou have experience working with healthcare or data providers.", 0, 0),  # P1
+    ],
+)
+def test_technical_asks_in_general_words(text, technical, preferred):
+    r = one(text)
+    assert (r["pm_requires_technical"], r["pm_prefers_technical"]) == (technical, preferred)
+
+
+@pytest.mark.parametrize(
+    ("text", "technical"),
+    [
+        # a skill in a clause about the product's customers is theirs
+        ("Acme | Product Manager | NYC\nYou empathize with customers who are not always data science savvy.", 0),
+        ("Acme | Product Manager | NYC\nYou empathize with customers, and you know SQL.", 1),
+        # a skill that names another role's kind ("Java developers") is theirs
+        ("Acme | Product Manager | NYC\nYou will work with teams of Java and C++ developers.", 0),
+        ("Acme | Product Manager | NYC\nYou know Java and work with developers.", 1),
+    ],
+)
+def test_skills_that_belong_to_someone_else(text, technical):
+    assert one(text)["pm_requires_technical"] == technical
+
+
+def test_a_sentence_that_hires_the_pm_alone_gives_it_its_text():
+    # the header lists the PM with developers; the body's text for the PM starts where a
+    # sentence hires it alone and ends at the paragraph about the engineers
+    r = one(fixture("addressed_pm"))
+    assert r["is_pm_role"] == 1 and r["pm_requirements_stated"] == 1
+    assert r["pm_requires_technical"] == 1 and r["technical_terms"] == "Technical understanding"
+
+
+def test_a_heading_about_another_role_ends_the_pm_section():
+    # the scientists' machine learning and Python are theirs; the customers' data science savvy is theirs
+    r = one(fixture("role_heading"))
+    assert r["is_pm_role"] == 1 and r["pm_requires_technical"] == 0 and pd.isna(r["technical_terms"])
+
+
+def test_asking_heading_after_a_determiner():
+    units = text_units("Some requirements:\n- Kafka\nOur offer:\n- Equity")
+    assert [(u.section, u.heading) for u in units] == [("ask", True), ("ask", False), ("", True), ("", False)]
+
+
+# --------------------------------------------------------------------------- titles written with a slip
+
+
+@pytest.mark.parametrize(
+    ("text", "is_pm", "titles"),
+    [
+        ("Tarnfield | Austin, TX | Full-Time | Product Manger\n\nRequirements:\n- A technical background", 1,
+         "Product Manger"),
+        ("Tarnfield | Austin, TX\nWe're hiring a Prodcut Owner to run our planning app.", 1, "Prodcut Owner"),
+        ("Tarnfield | Austin, TX | Backend Engineer\nWe produce management software for farms.", 0, None),
+        ("Tarnfield | Austin, TX | Produce Manager\nYou run the fruit aisle.", 0, None),  # a substitution is no slip
+        ("Tarnfield | Austin, TX | Backend Engineer\nYou'll work with our Product Manger.", 0, None),  # a colleague
+    ],
+)
+def test_pm_titles_written_with_a_slip(text, is_pm, titles):
+    r = one(text)
+    assert r["is_pm_role"] == is_pm and (r["pm_titles"] if is_pm else None) == titles
+    assert may_hold_pm(text) or not is_pm
+
+
+def test_a_slipped_header_title_alone_owns_the_post():
+    r = one("Tarnfield | Austin, TX | Product Manger\n\nRequirements:\n- A technical background and years of B2B work")
+    assert (r["pm_requires_technical"], r["pm_requires_eng_background"], r["pm_requirements_stated"]) == (1, 1, 1)
+
+
+def test_title_slips_and_the_classifier():
+    from trendlab.clean.titles import classify_title, respell_title, title_slips
+
+    assert title_slips("Hiring: Sr. Product Managr, Prodcut Owner; Project Manger; product managers") == [
+        (12, 26, "product manager"), (28, 41, "product owner"),
+    ]
+    assert title_slips("Prodcut Manger") == []  # two slips: nothing written as listed
+    assert respell_title("Senior Prodcut Managment") == "senior product management"
+    c = classify_title("Senior Product Manger")
+    assert (c.role_family, c.seniority, c.matched_reference) == ("product_management", "senior",
+                                                                  "exact:product manager+respelled")
+    assert classify_title("Project Manger").role_family == "project_program_management"
+    assert classify_title("Product Manager").matched_reference == "exact:product manager"
+
+
+def test_bad_spelling_file_is_named(tmp_path, monkeypatch):
+    from trendlab.clean import titles as T
+
+    for f in T.TAXONOMY_DIR.iterdir():
+        if f.suffix == ".csv":
+            (tmp_path / f.name).write_bytes(f.read_bytes())
+    with open(tmp_path / "title_spelling.csv", "a") as fh:
+        fh.write("pm,head,\n")
+    monkeypatch.setattr(T, "TAXONOMY_DIR", tmp_path)
+    T.taxonomy.cache_clear()
+    try:
+        with pytest.raises(T.TaxonomyError, match=r"title_spelling.csv line \d+: expected a word of at least five"):
+            T.taxonomy()
+    finally:
+        monkeypatch.undo()
+        T.taxonomy.cache_clear()

@@ -8,7 +8,8 @@ are read too) and gives one row per post:
     1 when the post hires for at least one product-management role. The roles come from
     :func:`trendlab.clean.roles.split_roles` and :mod:`trendlab.clean.titles`; a PM title that
     the splitter leaves in running text ("we're hiring engineers, designers and product
-    managers", "openings in sales and product management") is found by :func:`pm_mentions`,
+    managers", "openings in sales and product management") or misses because it is written
+    with a slip ("Product Manger") is found by :func:`pm_mentions`,
     which keeps a mention only after a hiring phrase and with no word between them that makes
     the PM a colleague, a customer or the poster ("work with our product managers").
 ``pm_requires_technical``
@@ -36,9 +37,13 @@ Which text is the PM's
 ----------------------
 A skill counts for the PM only where the text asks it of the PM. The PM's own text is read
 from the layout: a line that opens with the PM title heads the lines below it up to the next
-line that opens with another role's title (a list entry followed by the next entry owns its
-line only); otherwise the splitter's reading of the role's paragraph or section is kept, with
-the post's blank lines restored. The text is cut into units
+line that opens with another role's title or a heading about another role ("Data Scientists
+for Soil Health:"; a list entry followed by the next entry owns its line only); otherwise the
+splitter's reading of the role's paragraph or section is kept, with the post's blank lines
+restored. A PM the layout gives no text owns the text from a sentence that hires it alone ("I'm
+especially looking for a strong product owner.") to the first line about another role; a PM
+that the header alone names, in a post where the splitter found no role, owns the post. The
+text is cut into units
 (a sentence, a list item or a line), each under the heading above it. A unit of the PM's own
 text (its paragraph or section, or the whole post when the PM is its only role) counts when it
 asks something (second person, "experience with", "required", "a plus", ...) or sits under an
@@ -49,8 +54,13 @@ several roles, text shared by all of them counts only in a paragraph that addres
 ("we need individuals with ...", "all roles ...") and names no other role. The skill header of
 the PM's own header line counts ("Data PM | SQL, Python"). A skill named as an interest
 ("an interest in data science") or as an industry ("the cloud computing industry") is no ask
-(T6); experience in a technical domain is ("security or analytics experience"), when every
-alternative offered is technical (T8, P1). Every cue is data, in
+(T6), nor is a skill of the product's customers ("customers who are not data science savvy") or
+of another role ("teams of Java and C++ developers"); experience in a technical domain is
+("security or analytics experience"), when every alternative offered is technical (T8, P1). An
+understanding of the technology asked in plain words ("a very good understanding of software
+and tech in general", "talk with engineers at their own level") is a technical ask (T2); an
+understanding of software development methodology or of a market is not. "Ideally" and "...
+is ideal" mark a preference; "the ideal candidate has ..." describes the hire sought. Every cue is data, in
 ``trendlab/taxonomy/pm_label_cues.csv``; the skill terms and their required/preferred status
 are the skill taxonomy's.
 
@@ -81,7 +91,7 @@ import pandas as pd
 
 from trendlab.clean.roles import as_title, split_roles
 from trendlab.clean.text import company_of
-from trendlab.clean.titles import PM_FAMILY, classify_title
+from trendlab.clean.titles import PM_FAMILY, classify_title, title_slips
 
 CUES_FILE = Path(__file__).resolve().parent / "taxonomy" / "pm_label_cues.csv"
 FLAG_COLUMNS = [
@@ -129,8 +139,10 @@ class LabelCues:
     negated: re.Pattern[str]
     title_stop: re.Pattern[str]
     interest: re.Pattern[str]
+    not_hire: re.Pattern[str]
     market: re.Pattern[str]
     domain: re.Pattern[str]
+    domain_head: re.Pattern[str]
     domain_ask: re.Pattern[str] = field(default=re.compile(r"(?!)"))
 
 
@@ -174,22 +186,27 @@ def read_cues(path: Path | str = CUES_FILE) -> LabelCues:
         raise ValueError(f"{path}: no pattern of kind(s) {empty}")
     compiled = {k: re.compile("|".join(f"(?:{p})" for p in v)) for k, v in by_kind.items()}
     compiled["screen"] = tuple(re.compile(p) for p in by_kind["screen"])
-    compiled["domain_ask"] = _domain_ask("|".join(f"(?:{p})" for p in by_kind["domain"]))
+    compiled["domain_ask"] = _domain_ask(*("|".join(f"(?:{p})" for p in by_kind[k]) for k in ("domain", "domain_head")))
     return LabelCues(**compiled)
 
 
-def _domain_ask(domain: str) -> re.Pattern[str]:
+def _domain_ask(domain: str, head: str = r"(?!)") -> re.Pattern[str]:
     """Experience in a technical domain asked as such (T2, T8): "security or analytics experience",
-    "strong data chops", "experience with APIs and integrations". Every item of a list of
-    alternatives must be a domain ("experience in healthcare or analytics" asks no technical
-    skill, P1), and a domain followed by "industry" or "market" is market knowledge (T6)."""
+    "strong data chops", "experience with APIs and integrations", "experience working with public
+    cloud providers and containers". An item is a domain with at most one word before it and a
+    ``head`` noun after it ("public cloud providers"). Every item of a list of alternatives must
+    be a domain ("experience in healthcare or analytics" asks no technical skill, P1), and a
+    domain followed by "industry" or "market" is market knowledge (T6)."""
     d = rf"(?:{domain})"
-    items = rf"{d}(?:\s*(?:,\s*(?:and\s+|or\s+)?|/|&|\s+and\s+|\s+or\s+)\s*{d})*"
+    item = rf"(?:(?!(?:and|or|nor|but|no|not)\s)[a-z][\w-]*\s+)?{d}(?:\s+(?:{head}))?"
+    items = rf"{item}(?:\s*(?:,\s*(?:and\s+|or\s+)?|/|&|\s+and\s+|\s+or\s+)\s*{item})*"
     market = r"(?!\s+(?:industry|industries|market|markets|space|sector|landscape))"
     noun = r"(?:experience|background|chops|expertise|knowledge|skills?)"
+    # "experience working with ...": the work the experience was gained in
+    verb = r"(?:(?:working|building|developing|deploying|shipping|using)\s+)?"
     return re.compile(
         rf"\b{items}{market}(?:\s+product)?\s+{noun}\b"
-        rf"|\b{noun}\s+(?:in|with|of|on)\s+(?:an?\s+|the\s+)?{items}\b{market}"
+        rf"|\b{noun}\s+{verb}(?:in|with|of|on)\s+(?:an?\s+|the\s+)?{items}\b{market}"
         rf"(?!\s*(?:,\s*|\s+)(?:or|and/or)\s+(?!{d})\w)"
     )
 
@@ -210,7 +227,7 @@ def may_hold_pm(text: str, c: LabelCues | None = None) -> bool:
     """
     c = c or cues()
     low = text.lower()
-    return any(rx.search(low) for rx in c.screen)
+    return any(rx.search(low) for rx in c.screen) or bool(title_slips(text))
 
 
 def _blank(text: str, pattern: re.Pattern[str]) -> str:
@@ -361,7 +378,9 @@ def pm_mentions(text: str, c: LabelCues | None = None) -> list[Mention]:
     - it opens a list item or a line that goes on with a qualifier, a link or nothing
       ("- Product Managers with analytics experience", "Product Manager(Growth) https://...").
 
-    A title followed by "team", "experience", ... is a modifier, not a role.
+    A title followed by "team", "experience", ... is a modifier, not a role. A title written
+    with a slip of the keyboard ("Product Manger", :func:`trendlab.clean.titles.title_slips`)
+    is a mention too.
 
     Examples
     --------
@@ -374,8 +393,8 @@ def pm_mentions(text: str, c: LabelCues | None = None) -> list[Mention]:
     c = c or cues()
     low = text.lower()
     out: list[Mention] = []
-    for m in c.mention.finditer(low):
-        a, b = m.start(), m.end()
+    spans = sorted([m.span() for m in c.mention.finditer(low)] + [(a, b) for a, b, _ in title_slips(text)])
+    for a, b in spans:
         if c.not_role_after.match(low, b):
             continue
         line_start = low.rfind("\n", 0, a) + 1
@@ -425,6 +444,7 @@ class _PmRole:
     shared: str  # text shared with the post's other roles ("" when none)
     found_by: str = "split"  # "split", "bare_pm" (R5) or "mention" (running text, pm_mentions)
     role_index: int | None = None  # the splitter's index of the role in its post
+    addressed: bool = False  # its own text is read from a sentence that hires it (:func:`_addressed_own`)
 
     @property
     def found_by_split(self) -> bool:
@@ -649,20 +669,27 @@ _ASKED = re.compile(r"\b(?:experience|skills?|knowledge|proficien\w*|expert\w*|f
 
 
 def _not_a_skill_ask(low: str, start: int, end: int, c: LabelCues) -> bool:
-    """A skill mention of a unit that is interest or market knowledge, not a skill asked (T6).
+    """A skill mention of a unit that is interest, market knowledge or someone else's, not a
+    skill asked of the hire (T6).
 
     Interest: an interest cue earlier in the clause with no ask word between it and the
     mention ("an interest in hard science and data science"; but "an interest in games and
-    experience with SQL" asks SQL). Market: the mention names an industry ("the cloud computing
+    experience with SQL" asks SQL). Someone else's: a clause about the product's customers or
+    users before it, again with no ask word between ("empathize with customers who are not data
+    science savvy"), or another role's noun right after it, or after the list it ends ("teams of
+    Java and C++ developers"). Market: the mention names an industry ("the cloud computing
     industry").
     """
     clause_start = max([0] + [m.end() for m in _CONTRAST.finditer(low, 0, start)])
-    found = list(c.interest.finditer(low, clause_start, start))
-    if found and not _ASKED.search(low, found[-1].end(), start):
-        return True
-    return bool(c.market.match(low, end))
+    for cue in (c.interest, c.not_hire):
+        found = list(cue.finditer(low, clause_start, start))
+        if found and not _ASKED.search(low, found[-1].end(), start):
+            return True
+    return bool(c.market.match(low, end)) or bool(c.other_role.match(low, _LIST_ON.match(low, end).end()))
 
 
+# the rest of a list of skills a mention starts: "Java[ and C++] developers"
+_LIST_ON = re.compile(r"(?:\s*(?:,|/|&|\band\b|\bor\b)\s*[\w+#.-]+)*\s*")
 _TITLE_POSITION = re.compile(r"(?:^|[|,:;(]|\s[-–—]\s|[-*•·>]\s*|\d[.)]\s*)\s*(?:an?\s+)?$")
 _ENUM_COMMA = re.compile(r",\s+(?!(?:and\s+)?\d\))")
 
@@ -764,7 +791,8 @@ def _evidence(role: _PmRole, text: str, others: list[str], matcher, c: LabelCues
     title = _technical_title(role, text, others, c)
     ev = _Evidence(required=title, title=title)
     ev.merge(
-        _read_asks(_without_header(role.own, header), matcher, c, shared=False, section=bool(others) and role.found_by_split)
+        _read_asks(_without_header(role.own, header), matcher, c, shared=False,
+                   section=bool(others) and role.found_by_split and not role.addressed)
     )
     ev.merge(_read_asks(_without_header(role.shared, header), matcher, c, shared=True))
     # "Data Product Manager | SQL, Python": skill fields right after a header field that is
@@ -831,6 +859,14 @@ def _opens_role_line(line: str, titles: list[str], c: LabelCues) -> bool:
     return bool(lead) and as_title(lead) is not None
 
 
+def _role_heading(line: str, c: LabelCues) -> bool:
+    """A heading line (short, ends with ":") about another role: "Statisticians & Data Scientists
+    to Focus on Energy:" starts that role's section even when it does not read as a title."""
+    body = _DECORATION.sub("", _BULLET.sub("", line, count=1)).strip()
+    return (body.endswith(":") and len(body.split()) <= 12 and not _PUNCT.search(body)
+            and _about_other_role(body.lower(), c))
+
+
 def _section_own(text: str, title: str, others: list[str], c: LabelCues) -> str | None:
     """The text a PM title heads where it opens a line: the section under it (None: it opens no line).
 
@@ -867,6 +903,7 @@ def _section_own(text: str, title: str, others: list[str], c: LabelCues) -> str 
                 break
             if nxt.strip() and (
                 _opens_role_line(nxt, others, c)
+                or _role_heading(nxt, c)
                 or (deco and _DECORATED.match(nxt.strip()) and nxt.lstrip().startswith(deco.group(1)[:2]))
             ):
                 break
@@ -912,6 +949,38 @@ def _layout_own(text: str, title: str, others: list[str], c: LabelCues) -> str:
     return ""
 
 
+_LISTED = re.compile(r"[,/&+]|\b(?:and|or|as\s+well\s+as|plus)\b")
+
+
+def _addressed_own(text: str, title: str, c: LabelCues) -> str:
+    """Text a PM role owns by address when the layout gave it none: from a sentence that hires
+    the PM alone ("For my team, I'm especially looking for a strong product owner.") up to the
+    first line about another role, a rule line or a company heading.
+
+    The sentence hires the PM when a hiring phrase comes before the title with no word between
+    them that makes the PM a colleague (:func:`pm_mentions`' test), and hires it alone: no list
+    around the title ("roles for sales, product management and support") and no other role named.
+    """
+    low, t = text.lower(), title.lower()
+    at = low.find(t)
+    while at != -1:
+        s, e, _prev = _sentence_bounds(low, at, at + len(t))
+        found = list(c.hiring.finditer(low, s, at))
+        gap = low[found[-1].end() : at] if found else ""
+        alone = not _LISTED.search(gap) and not _LISTED.search(low, at + len(t), e) and not c.other_role.search(low, s, e)
+        if found and alone and not c.blocker.search(gap):
+            taken: list[str] = [text[s : low.find("\n", e) if low.find("\n", e) != -1 else len(text)]]
+            line_end = low.find("\n", e)
+            for line in (text[line_end + 1 :].split("\n") if line_end != -1 else []):
+                body = _DECORATION.sub("", line.strip()).lower()
+                if _RULE_LINE.match(line) or (body and c.other_heading.match(body)) or _about_other_role(body, c):
+                    break
+                taken.append(line)
+            return "\n".join(taken).strip("\n")
+        at = low.find(t, at + len(t))
+    return ""
+
+
 def _restore_breaks(part: str, text: str) -> str:
     """``part``, lines taken from ``text`` in order, with a blank line wherever ``text`` had one
     between them or skipped lines: the splitter joins the lines it keeps, and a paragraph is a
@@ -930,6 +999,18 @@ def _restore_breaks(part: str, text: str) -> str:
             last, j = k, k + 1
         out.append(ln)
     return "\n".join(out)
+
+
+_LIST_BEFORE = re.compile(r"(?:[,/&+]|\band|\bor)\s*$", re.I)
+_LIST_AFTER = re.compile(r"^\s*(?:[,/&+]|and\b|or\b)", re.I)
+
+
+def _alone_in_header(text: str, title: str) -> bool:
+    """The post's header line holds ``title`` outside a list ("Node.js, Android and Product
+    Management positions" lists it)."""
+    header, _ = _header_fields(text)
+    at = header.find(title)
+    return at >= 0 and not _LIST_BEFORE.search(header[:at]) and not _LIST_AFTER.match(header[at + len(title) :])
 
 
 def _pm_role_evidence(
@@ -971,8 +1052,15 @@ def _pm_role_evidence(
         if role.found_by_split and not others:
             # every role the splitter found is a PM role: the text they share is the PM's own
             role.own, role.shared = "\n".join(x for x in (role.own, role.shared) if x.strip()), ""
+        elif not roles and len(pm) == 1 and _alone_in_header(text, role.title):
+            # the splitter found no role and the header names this PM alone ("... | Product
+            # Manger"): the post is the PM's
+            role.own, role.shared = text, ""
         elif not role.own.strip() and others:
             role.own = _layout_own(text, role.title, others, c)
+            if not role.own.strip():
+                role.own = _addressed_own(text, role.title, c)
+                role.addressed = bool(role.own)
     return [(role, _evidence(role, text, others, matcher, c)) for role in pm]
 
 

@@ -6,13 +6,17 @@ Every vocabulary lives in ``trendlab/taxonomy/`` as a CSV file:
 - ``title_exact.csv``: canonical titles looked up after normalisation (``match_method="exact"``);
 - ``title_rules.csv``: ordered regular expressions, first match wins (``"rule"``);
 - ``seniority.csv``, ``technical_pm_markers.csv``, ``title_abbreviations.csv``;
+- ``title_spelling.csv``: the words of a PM title ("product", "manager", ...) whose slips of
+  the keyboard (a letter dropped, a letter added, two letters swapped: "Product Manger",
+  "Prodcut Owner") are read as the word when exact and rule matches find nothing;
 - ``reference_families.csv``: maps O*NET SOC and ESCO ISCO codes to families for the fuzzy
   fallback (``"fuzzy"``), which matches a title against O*NET alternate titles and ESCO
   occupation labels read from the registry.
 
 A title that none of these settles is ``other`` with ``match_method="none"``.
 
-The order is exact, then rules, then fuzzy. Rules run on the whole title, product-management
+The order is exact, then rules, then exact and rules on the title with its slips respelled
+(:func:`respell_title`), then fuzzy. Rules run on the whole title, product-management
 rules first, so a slash title ("Product Owner/Project Manager") counts as PM when one half is a
 PM title. A bare "PM" is product management only when the title or its context says
 "product" (and project management when it says "project"); otherwise it is ``other``.
@@ -156,6 +160,9 @@ class _Taxonomy:
     technical: tuple[re.Pattern[str], ...]
     abbreviations: re.Pattern[str]
     expansions: dict[str, str]
+    slips: dict[str, str]  # a slip of a PM title word -> the word
+    slip_part: dict[str, str]  # a PM title word -> "modifier" or "head"
+    slip_anchor: re.Pattern[str]  # any PM title word, as a whole word
 
 
 @cache
@@ -216,9 +223,39 @@ def taxonomy() -> _Taxonomy:
     technical = tuple(
         _compile(r["pattern"], r["_where"]) for r in _read_csv("technical_pm_markers.csv", ["pattern"])
     )
+    part: dict[str, str] = {}
+    for r in _read_csv("title_spelling.csv", ["word", "part"]):
+        word = r["word"].strip().lower()
+        if not re.fullmatch(r"[a-z]{5,}", word) or r["part"] not in ("modifier", "head"):
+            raise TaxonomyError(
+                f"{r['_where']}: expected a word of at least five letters a-z and part 'modifier' or 'head', "
+                f"got word {r['word']!r}, part {r['part']!r}"
+            )
+        part[word] = r["part"]
     return _Taxonomy(
-        families, pm, exact, tuple(rules), tuple(seniority), technical, abbreviations, expansions
+        families, pm, exact, tuple(rules), tuple(seniority), technical, abbreviations, expansions,
+        _slips(part), part, re.compile(r"\b(?:" + "|".join(sorted(part, key=len, reverse=True)) + r")\b"),
     )
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _slips(words: Iterable[str]) -> dict[str, str]:
+    """Every slip of each word (one letter dropped, one added, two neighbours swapped) -> the word.
+
+    A substituted letter is no slip: it would read real words ("produce", "managed") as title
+    words. A slip that is itself a listed word, or a slip of two listed words, is left out.
+    """
+    words = set(words)
+    out: dict[str, str | None] = {}
+    for w in words:
+        variants = {w[:i] + w[i + 1 :] for i in range(len(w))}
+        variants |= {w[:i] + w[i + 1] + w[i] + w[i + 2 :] for i in range(len(w) - 1)}
+        variants |= {w[:i] + ch + w[i:] for i in range(len(w) + 1) for ch in _LETTERS}
+        for v in variants - words - {w}:
+            out[v] = None if v in out and out[v] != w else w
+    return {v: w for v, w in out.items() if w is not None}
 
 
 # --------------------------------------------------------------------------- normalising
@@ -301,6 +338,60 @@ def context_hint(text: str | None) -> str | None:
     return "product" if product else "project"
 
 
+_WORD = re.compile(r"[a-z]+")
+
+
+def respell_title(title: str) -> str:
+    """A lower-cased title with every slip of a PM title word (``title_spelling.csv``) respelled.
+
+    Examples
+    --------
+    >>> respell_title("Senior Prodcut Manger")
+    'senior product manager'
+    >>> respell_title("Produce Manager")  # a substituted letter is no slip: "produce" is a word
+    'produce manager'
+    """
+    slips = taxonomy().slips
+    return _WORD.sub(lambda m: slips.get(m.group(0), m.group(0)), title.lower())
+
+
+_BEFORE = re.compile(r"([a-z]+)(\W{1,3})$")
+_AFTER = re.compile(r"(\W{1,3})([a-z]+)\b")
+
+
+def title_slips(text: str) -> list[tuple[int, int, str]]:
+    """Where a text writes a PM title with a slip: a modifier and a head word of
+    ``title_spelling.csv`` side by side, one written as listed and the other a slip of its
+    word ("Product Manger", "Prodcut Owner"). Returns ``(start, end, respelled)`` for each,
+    in order.
+
+    Examples
+    --------
+    >>> title_slips("We're hiring a Product Manger and an engineer.")
+    [(15, 29, 'product manager')]
+    >>> title_slips("We produce management software, and our product manager is great.")
+    []
+    """
+    tx = taxonomy()
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lower case is longer: offsets would shift
+        return []
+    out = set()
+    for m in tx.slip_anchor.finditer(low):
+        word = m.group(0)
+        if tx.slip_part[word] == "head":
+            b = _BEFORE.search(low, max(0, m.start() - 40), m.start())
+            meant = tx.slips.get(b.group(1)) if b else None
+            if meant and tx.slip_part[meant] == "modifier":
+                out.add((b.start(), m.end(), f"{meant}{b.group(2)}{word}"))
+        else:
+            a = _AFTER.match(low, m.end())
+            meant = tx.slips.get(a.group(2)) if a else None
+            if meant and tx.slip_part[meant] == "head":
+                out.add((m.start(), a.end(), f"{word}{a.group(1)}{meant}"))
+    return sorted(out)
+
+
 def seniority_of(normalized: str) -> str | None:
     """The highest seniority level named in a normalised title, or None."""
     best: tuple[int, str] | None = None
@@ -315,23 +406,18 @@ def seniority_of(normalized: str) -> str | None:
 
 @lru_cache(maxsize=200_000)
 def _classify_known(title: str, hint: str | None) -> TitleClass:
-    """Exact and rule classification; ``match_method="none"`` when neither applies."""
+    """Exact and rule classification, then the same on the title with its slips respelled
+    (``matched_reference`` then ends in ``+respelled``); ``match_method="none"`` when neither applies."""
     tx = taxonomy()
     norm = normalize_title(title)
     seniority = seniority_of(norm)
-    family, method, ref, owner = OTHER_FAMILY, "none", None, False
-    hit = tx.exact.get(norm) or tx.exact.get(_core(norm))
-    if hit is not None:
-        family, owner = hit
-        method, ref = "exact", f"exact:{norm if norm in tx.exact else _core(norm)}"
-    elif norm:
-        own_hint = context_hint(norm)
-        for rule in tx.rules:
-            if rule.requires_context and rule.requires_context != (own_hint or hint):
-                continue
-            if rule.pattern.search(norm):
-                family, owner, method, ref = rule.role_family, rule.product_owner, "rule", f"rule:{rule.rule_id}"
-                break
+    family, owner, method, ref = _match_known(norm, hint)
+    if method == "none" and norm:
+        respelled = respell_title(norm)
+        if respelled != norm:
+            family, owner, method, ref = _match_known(respelled, hint)
+            if method != "none":
+                norm, ref = respelled, f"{ref}+respelled"
     is_pm = family in tx.pm_families
     technical = is_pm and any(p.search(norm) for p in tx.technical)
     return TitleClass(
@@ -345,6 +431,23 @@ def _classify_known(title: str, hint: str | None) -> TitleClass:
         matched_reference=ref,
         match_score=100.0 if method in ("exact", "rule") else None,
     )
+
+
+def _match_known(norm: str, hint: str | None) -> tuple[str, bool, str, str | None]:
+    """Family, product-owner flag, method and reference of a normalised title by the exact
+    table, then the rules."""
+    tx = taxonomy()
+    hit = tx.exact.get(norm) or tx.exact.get(_core(norm))
+    if hit is not None:
+        return hit[0], hit[1], "exact", f"exact:{norm if norm in tx.exact else _core(norm)}"
+    if norm:
+        own_hint = context_hint(norm)
+        for rule in tx.rules:
+            if rule.requires_context and rule.requires_context != (own_hint or hint):
+                continue
+            if rule.pattern.search(norm):
+                return rule.role_family, rule.product_owner, "rule", f"rule:{rule.rule_id}"
+    return OTHER_FAMILY, False, "none", None
 
 
 # --------------------------------------------------------------------------- fuzzy index
