@@ -456,6 +456,24 @@ def test_occurrences_equal_the_baseline_on_generated_text(m, parts):
     assert {o.taxonomy_id for o in m.occurrences(text)} == _naive(m.taxonomy, text), text
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from([*_VOCAB, "not", "a plus", "but", "\u017f"]), st.sampled_from(_SEPS)),
+                         max_size=8), min_size=1, max_size=6))
+def test_many_texts_read_at_once_as_one_by_one(m, texts):
+    # one automaton pass over joined texts: nothing found across a text's edges, every check as in one text
+    texts = ["".join(w + s for w, s in parts) for parts in texts]
+    assert m._scan_many(texts) == [m._scan(t) for t in texts], texts
+
+
+def test_many_texts_with_the_fallback_engine(m, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ahocorasick_rs", None)
+    slow = SkillMatcher(m.taxonomy)
+    texts = ["Python, Go", "", ".NET", "C++ and \u00e9Rust", "ſql; Rust\u00e9; not required but a plus: Kafka", "R"]
+    assert slow._scan_many(texts) == [m._scan(t) for t in texts] == m._scan_many(texts)
+
+
 # --------------------------------------------------------------------------- tables
 
 
@@ -493,6 +511,20 @@ def test_tag_skills_table(m):
     }
     assert hits.attrs["roles_in"] == 5 and hits.attrs["roles_without_text"] == 1
     assert hits.attrs["taxonomy_version"] == m.version
+
+
+def test_tag_skills_reads_texts_in_chunks_as_one_by_one(m, monkeypatch):
+    import trendlab.clean.skills as skills
+
+    texts = ["SQL; Python a plus", "R&amp;D and Go", None, "SQL; Python a plus", "Go<br>Nice to have: Rust",
+             "No coding required", "Acme | PM | Remote\nAcme builds Zapier flows", "Julia, Python"]
+    roles = pd.DataFrame({"posting_id": [str(i) for i in range(len(texts))], "role_index": 0,
+                          "requirements_text": texts})
+    monkeypatch.setattr(skills, "_CHUNK_ROLES", 3)  # chunk edges fall inside the table
+    hits = tag_skills(roles, matcher=m)
+    want = [(str(i), tid, st) for i, t in enumerate(texts) for tid, st in m.statuses_by_term(t).items()]
+    assert list(hits[["posting_id", "taxonomy_id", "status"]].itertuples(index=False, name=None)) == want
+    assert len(want) == 9 and ("4", "coding.rust", "preferred") in want and ("5", "coding.code", "negated") in want
 
 
 def test_tag_skills_checks_its_input(m):

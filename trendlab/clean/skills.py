@@ -50,12 +50,14 @@ import bisect
 import functools
 import gc
 import html
+import itertools
 import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from trendlab.clean.text import company_of
@@ -151,6 +153,8 @@ class _Mention(NamedTuple):
 
 
 _START = operator.attrgetter("start")
+_CHUNK_ROLES = 2000  # roles whose texts are scanned together (bounds the joined string)
+_new_mention = functools.partial(tuple.__new__, _Mention)  # a _Mention from a tuple, without Python code
 
 
 # --------------------------------------------------------------------------- HTML leftovers
@@ -251,6 +255,7 @@ _FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
 _FOLD_CHARS = "\u0130\u0131\u017f\u212a"
 _PURE = re.compile("[a-z_+#]+")  # a key that is its own view
 _TRUSTED, _COMPARE, _LOOKUP = 0, 1, 2  # how a match of a key's view is checked against the text
+_P_TERM, _P_ANCHOR, _P_CONTRAST, _P_OTHER = 0, 1, 2, 3  # what a match is, for _scan_many
 
 
 def _view(text: str) -> str:
@@ -450,6 +455,35 @@ class SkillMatcher:
             word = one and info[0] is None and info[3] != info[4]  # a cue anchor or a contrast word
             self._plain_cue.append((klen, key, info[3]) if word else None)
         self._search, self.engine = _searcher(self._akeys)
+        # the same shortcuts as arrays over automaton keys, for reading many texts at once
+        # (_scan_many): what a key is (_P_TERM, _P_ANCHOR, _P_CONTRAST or _P_OTHER: read in
+        # Python), its length, its term's code in _tids, ambiguous, flags, case-sensitive
+        self._tids = sorted({info[0] for info in self._lookup.values() if info[0] is not None})
+        code = {t: i for i, t in enumerate(self._tids)}
+        kinds, klens, tcodes, ambs, fls, css = [], [], [], [], [], []
+        for pt, pw in zip(self._plain, self._plain_cue, strict=True):
+            if pt is not None:
+                kinds.append(_P_TERM)
+                klens.append(pt[0])
+                tcodes.append(code[pt[1]])
+                ambs.append(pt[2])
+                fls.append(pt[3])
+                css.append(pt[4] is not None)
+                continue
+            kinds.append(_P_OTHER if pw is None else _P_ANCHOR if pw[2] else _P_CONTRAST)
+            klens.append(0 if pw is None else pw[0])
+            tcodes.append(-1)
+            ambs.append(False)
+            fls.append(0)
+            css.append(False)
+        self._tcode = code
+        self._a_kind = np.array(kinds, dtype=np.int8)
+        self._a_klen = np.array(klens, dtype=np.int64)
+        self._a_tcode = np.array(tcodes, dtype=np.int64)
+        self._a_amb = np.array(ambs, dtype=bool)
+        self._a_flags = np.array(fls, dtype=np.int64)
+        self._a_cs = np.array(css, dtype=bool)
+        self._a_tids = np.array(self._tids, dtype=object)
 
         bullets = seg["bullets"]
         self._hard = ";" + bullets  # clause ends besides line breaks and sentence ends
@@ -608,6 +642,136 @@ class SkillMatcher:
         mentions.sort(key=_START)
         return mentions, anchors, contrasts, flags
 
+    def _scan_many(self, texts: list[str]) -> list[tuple[list[_Mention], list[tuple[int, int, str]], list[int], int]]:
+        """:meth:`_scan` of each text, with one automaton pass over all of them.
+
+        The texts are joined with two spaces between them, so that the view of each is the
+        one :meth:`_scan` reads, and a match that runs from one text into the next is dropped.
+        The checks :meth:`_scan` makes on each match are made on arrays, and in Python only
+        where the view cannot tell (a non-ASCII neighbour, the case of a case-sensitive form, a
+        key that is not its own view). A text with a character that folds to an ASCII letter
+        ("\u017f") is read by :meth:`_scan` itself.
+        """
+        out: list = [None] * len(texts)
+        batch = []
+        for i, t in enumerate(texts):
+            if not t.isascii() and any(c in t for c in _FOLD_CHARS):
+                out[i] = self._scan(t)
+            else:
+                batch.append(i)
+        if not batch:
+            return out
+        bt = [texts[i] for i in batch]
+        nb = len(bt)
+        lens = np.fromiter(map(len, bt), np.int64, nb)
+        offs = np.ones(nb, np.int64)  # where each text starts in the joined string
+        np.cumsum(lens[:-1] + 2, out=offs[1:])
+        offs[1:] += 1
+        big = " " + "  ".join(bt) + " "
+        raw = big.encode("ascii", "replace")  # one byte per character: "?" for a non-ASCII one
+        found = self._search(raw.translate(_VIEW))
+        arr = np.array(found, dtype=np.int64).reshape(-1, 3)
+        idx, vs, ve = arr[:, 0], arr[:, 1], arr[:, 2]
+        ti = np.searchsorted(offs - 1, vs, side="right") - 1  # the text whose view holds the start
+        ok = ve <= offs[ti] + lens[ti] + 1  # ...and the end
+        e = ve - 1  # the key ends before big[e]
+        rawa = np.frombuffer(raw, np.uint8)
+        for j in np.flatnonzero(ok & (rawa[e] == 63)).tolist():
+            c = big[int(e[j])]
+            if c >= "\x80" and _blocks_right(c):
+                ok[j] = False  # a non-ASCII letter after the key looks like a space in the view
+        kind = self._a_kind[idx]
+        # keys with one reading that is their own view
+        pi = np.flatnonzero(ok & (kind != _P_OTHER))
+        pidx, pe, pti = idx[pi], e[pi], ti[pi]
+        ps = pe - self._a_klen[pidx]
+        keep = np.ones(len(pi), bool)
+        for j in np.flatnonzero(rawa[ps - 1] == 63).tolist():
+            c = big[int(ps[j]) - 1]
+            if c >= "\x80" and _is_word(c):
+                keep[j] = False  # a non-ASCII letter before the key looks like a space in the view
+        plain = self._plain
+        for j in np.flatnonzero(self._a_cs[pidx]).tolist():
+            if keep[j] and big[int(ps[j]) : int(pe[j])] not in plain[int(pidx[j])][4]:
+                keep[j] = False  # a case-sensitive form not as written
+        pkind = kind[pi]
+        sel = keep & (pkind == _P_TERM)
+        m_ti, m_s, m_e, m_idx = pti[sel], ps[sel], pe[sel], pidx[sel]
+        m_code, m_amb, m_fl = self._a_tcode[m_idx], self._a_amb[m_idx], self._a_flags[m_idx]
+        sel = keep & (pkind == _P_ANCHOR)
+        a_ti, a_s, a_e = pti[sel], ps[sel], pe[sel]
+        plain_cue = self._plain_cue
+        a_key = [plain_cue[k][1] for k in pidx[sel].tolist()]
+        sel = keep & (pkind == _P_CONTRAST)
+        c_ti, c_s, c_e = pti[sel], ps[sel], pe[sel]
+        # every other key: its readings, as _scan reads them
+        oi = np.flatnonzero(ok & (kind == _P_OTHER))
+        if len(oi):
+            lookup, readings_of, code = self._lookup, self._readings, self._tcode
+            xm: list[tuple] = []
+            xa: list[tuple] = []
+            xc: list[tuple] = []
+            for k, end, txt in zip(idx[oi].tolist(), e[oi].tolist(), ti[oi].tolist(), strict=True):
+                for klen, check, info, key in readings_of[k]:
+                    s = end - klen
+                    c = big[s - 1]
+                    if c >= "\x80" and _is_word(c):
+                        continue
+                    if check:
+                        got = big[s:end].lower()
+                        if check == _COMPARE:
+                            if got != key and (" " not in key or _WS.sub(" ", got) != key):
+                                continue
+                        else:
+                            info = lookup.get(got)
+                            if info is None:
+                                got = _WS.sub(" ", got)
+                                info = lookup.get(got)
+                                if info is None:
+                                    continue
+                            key = got
+                    tid, exact, amb, is_cue, is_contrast, fl = info
+                    if tid is not None and (exact is None or big[s:end] in exact):
+                        xm.append((txt, s, end, code[tid], amb, fl))
+                    if is_cue:
+                        xa.append((txt, s, end, key))
+                    if is_contrast:
+                        xc.append((txt, s, end))
+            if xm:
+                cols = list(zip(*xm, strict=True))
+                m_ti, m_s, m_e, m_code = (np.concatenate([a, np.array(b, np.int64)])
+                                          for a, b in zip((m_ti, m_s, m_e, m_code), cols[:4], strict=True))
+                m_amb = np.concatenate([m_amb, np.array(cols[4], bool)])
+                m_fl = np.concatenate([m_fl, np.array(cols[5], np.int64)])
+            if xa:
+                cols = list(zip(*xa, strict=True))
+                a_ti, a_s, a_e = (np.concatenate([a, np.array(b, np.int64)])
+                                  for a, b in zip((a_ti, a_s, a_e), cols[:3], strict=True))
+                a_key += cols[3]
+            if xc:
+                cols = list(zip(*xc, strict=True))
+                c_ti, c_s, c_e = (np.concatenate([a, np.array(b, np.int64)])
+                                  for a, b in zip((c_ti, c_s, c_e), cols, strict=True))
+        flags = np.zeros(nb, np.int64)
+        np.bitwise_or.at(flags, m_ti, m_fl)
+        # mentions by start, longest first (as _scan orders them); anchors and contrast words by end
+        o = np.lexsort((-m_e, m_s, m_ti))
+        m_ti, m_off = m_ti[o], offs[m_ti[o]]
+        ms_all = list(map(_new_mention, zip((m_s[o] - m_off).tolist(), (m_e[o] - m_off).tolist(),
+                                            self._a_tids[m_code[o]].tolist(), m_amb[o].tolist(), strict=True)))
+        mb = np.searchsorted(m_ti, np.arange(nb + 1)).tolist()
+        o = np.lexsort((a_s, a_e, a_ti))
+        a_ti, a_off = a_ti[o], offs[a_ti[o]]
+        an_all = list(zip((a_s[o] - a_off).tolist(), (a_e[o] - a_off).tolist(), [a_key[k] for k in o.tolist()], strict=True))
+        ab = np.searchsorted(a_ti, np.arange(nb + 1)).tolist()
+        o = np.lexsort((c_s, c_e, c_ti))
+        c_ti = c_ti[o]
+        co_all = (c_s[o] - offs[c_ti]).tolist()
+        cb = np.searchsorted(c_ti, np.arange(nb + 1)).tolist()
+        for k, (i, f) in enumerate(zip(batch, flags.tolist(), strict=True)):
+            out[i] = (ms_all[mb[k] : mb[k + 1]], an_all[ab[k] : ab[k + 1]], co_all[cb[k] : cb[k + 1]], f)
+        return out
+
     def occurrences(self, text: str) -> list[Occurrence]:
         """Raw boundary matches of every term in ``text`` as given (no HTML decoding).
 
@@ -663,14 +827,15 @@ class SkillMatcher:
         return hits
 
     def _analyse(
-        self, t: str, company: str | None = None, counts: dict[str, int] | None = None
+        self, t: str, company: str | None = None, counts: dict[str, int] | None = None, scanned: tuple | None = None
     ) -> tuple[list[_Mention], list[str] | None]:
         """Mentions in decoded text ``t`` after exclusions, longest match and context, with statuses.
 
         The statuses are None when every mention is required (no cue can change one).
         ``counts`` (optional) adds up the mentions dropped, by reason (:data:`DROP_REASONS`).
+        ``scanned`` is :meth:`_scan` of ``t`` when it was read already (:meth:`_scan_many`).
         """
-        ms, anchors, contrasts, flags = self._scan(t)
+        ms, anchors, contrasts, flags = scanned or self._scan(t)
         if not ms:
             return ms, []
         ms, nested = self._longest(ms)
@@ -738,8 +903,14 @@ class SkillMatcher:
             return {}
         if not isinstance(text, str):
             raise TypeError(f"statuses_by_term() needs a str, got {type(text).__name__}")
+        return self._by_term(_decode_markup(text)[0], company, counts)
+
+    def _by_term(
+        self, t: str, company: str | None, counts: dict[str, int] | None, scanned: tuple | None = None
+    ) -> dict[str, str]:
+        """:meth:`statuses_by_term` of decoded text ``t`` (``scanned`` as in :meth:`_analyse`)."""
         ms, statuses = self._analyse(
-            _decode_markup(text)[0], company if isinstance(company, str) and company.strip() else None, counts
+            t, company if isinstance(company, str) and company.strip() else None, counts, scanned
         )
         if statuses is None:
             return dict.fromkeys([x[2] for x in ms], "required")
@@ -1344,26 +1515,44 @@ def tag_skills(
              strict=True)
     gc_was_on = gc.isenabled()
     gc.disable()  # the loop makes many small tuples and no cycles: collections would be pure cost
+    bar = tqdm(total=len(roles), desc="tag skills", unit="role",
+               disable=(not progress) if progress is not None else None)
     try:
-        for pid, ridx, text, company in tqdm(it, total=len(roles), desc="tag skills", unit="role",
-                                             disable=(not progress) if progress is not None else None):
-            if text is None or text is pd.NA or (isinstance(text, float) and text != text):
-                no_text += 1
-                continue
-            key = text if company is None else (text, company)
-            got = memo.get(key)
-            if got is None:
-                dropped: dict[str, int] = {}
-                got = memo[key] = (m.statuses_by_term(text, company, dropped), dropped)
-            best, dropped = got
-            for k, v in dropped.items():
-                counts[k] += v
-            if best:
-                tids.extend(best)
-                sts.extend(best.values())
-                pids.extend([pid] * len(best))
-                ridxs.extend([ridx] * len(best))
+        while True:
+            # a chunk of roles: the texts not read before are scanned in one automaton pass
+            chunk = list(itertools.islice(it, _CHUNK_ROLES))
+            if not chunk:
+                break
+            todo: dict[object, str] = {}
+            for _, _, text, company in chunk:
+                if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+                    continue
+                if not isinstance(text, str):
+                    raise TypeError(f"{text_col} must hold str, got {type(text).__name__}: {text!r}")
+                key = text if company is None else (text, company)
+                if key not in memo and key not in todo:
+                    todo[key] = _decode_markup(text)[0]
+            if todo:
+                decoded = list(todo.values())
+                for (key, t), sc in zip(todo.items(), m._scan_many(decoded), strict=True):
+                    dropped: dict[str, int] = {}
+                    company = key[1] if isinstance(key, tuple) else None
+                    memo[key] = (m._by_term(t, company, dropped, sc), dropped)
+            for pid, ridx, text, company in chunk:
+                if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+                    no_text += 1
+                    continue
+                best, dropped = memo[text if company is None else (text, company)]
+                for k, v in dropped.items():
+                    counts[k] += v
+                if best:
+                    tids.extend(best)
+                    sts.extend(best.values())
+                    pids.extend([pid] * len(best))
+                    ridxs.extend([ridx] * len(best))
+            bar.update(len(chunk))
     finally:
+        bar.close()
         if gc_was_on:
             gc.enable()
     family, term = m._family, m._term
