@@ -106,6 +106,8 @@ _BLOCK_TAGS = {
 }
 _PAREN = re.compile(r"\([^()]*\)")
 _LINKISH = frozenset("/.@:-_=?&#%~")  # a character next to a mention that may be part of a link
+_LINKISH_BYTES = np.zeros(256, bool)
+_LINKISH_BYTES[[ord(c) for c in _LINKISH]] = True
 _TOKEN_REST = re.compile(r"\S*")
 _EDGE_PUNCT = "()[]<>{}\"'.,;:!?*\u201c\u201d\u2018\u2019"
 _WS = re.compile(r"\s")
@@ -150,6 +152,7 @@ class _Mention(NamedTuple):
     end: int
     tid: str
     ambiguous: bool
+    near: bool  # a character that may belong to a link is right before or after it (see _names)
 
 
 _START = operator.attrgetter("start")
@@ -600,7 +603,8 @@ class SkillMatcher:
                     if (ascii_ or not (s and t[s - 1] >= "\x80" and _is_word(t[s - 1]))) and (
                         pt[4] is None or t[s:e] in pt[4]
                     ):
-                        add_mention(new(_Mention, (s, e, pt[1], pt[2])))
+                        add_mention(new(_Mention, (s, e, pt[1], pt[2], bool(
+                            (s and t[s - 1] in _LINKISH) or (e < n and t[e] in _LINKISH)))))
                         flags |= pt[3]
                     continue
                 pw = plain_cue[idx]
@@ -631,7 +635,8 @@ class SkillMatcher:
                         key = got
                 tid, exact, amb, is_cue, is_contrast, fl = info
                 if tid is not None and (exact is None or t[s:e] in exact):
-                    add_mention(new(_Mention, (s, e, tid, amb)))
+                    add_mention(new(_Mention, (s, e, tid, amb, bool(
+                        (s and t[s - 1] in _LINKISH) or (e < n and t[e] in _LINKISH)))))
                     flags |= fl
                 if is_cue:
                     add_anchor((s, e, key))
@@ -664,35 +669,36 @@ class SkillMatcher:
         bt = [texts[i] for i in batch]
         nb = len(bt)
         lens = np.fromiter(map(len, bt), np.int64, nb)
-        offs = np.ones(nb, np.int64)  # where each text starts in the joined string
+        offs = np.ones(nb, np.int64)  # where each text starts in the joined view
         np.cumsum(lens[:-1] + 2, out=offs[1:])
         offs[1:] += 1
-        big = " " + "  ".join(bt) + " "
-        raw = big.encode("ascii", "replace")  # one byte per character: "?" for a non-ASCII one
+        # one byte per character: "?" for a non-ASCII one (the text itself is read there)
+        raw = b" " + b"  ".join([t.encode("ascii", "replace") for t in bt]) + b" "
         found = self._search(raw.translate(_VIEW))
-        arr = np.array(found, dtype=np.int64).reshape(-1, 3)
+        arr = np.fromiter(itertools.chain.from_iterable(found), np.int64, 3 * len(found)).reshape(-1, 3)
         idx, vs, ve = arr[:, 0], arr[:, 1], arr[:, 2]
         ti = np.searchsorted(offs - 1, vs, side="right") - 1  # the text whose view holds the start
         ok = ve <= offs[ti] + lens[ti] + 1  # ...and the end
-        e = ve - 1  # the key ends before big[e]
+        e = ve - 1  # the key ends before raw[e]
+        rel = e - offs[ti]
         rawa = np.frombuffer(raw, np.uint8)
         for j in np.flatnonzero(ok & (rawa[e] == 63)).tolist():
-            c = big[int(e[j])]
+            c = bt[ti[j]][rel[j]]
             if c >= "\x80" and _blocks_right(c):
                 ok[j] = False  # a non-ASCII letter after the key looks like a space in the view
         kind = self._a_kind[idx]
         # keys with one reading that is their own view
         pi = np.flatnonzero(ok & (kind != _P_OTHER))
-        pidx, pe, pti = idx[pi], e[pi], ti[pi]
+        pidx, pe, pti = idx[pi], rel[pi], ti[pi]
         ps = pe - self._a_klen[pidx]
         keep = np.ones(len(pi), bool)
-        for j in np.flatnonzero(rawa[ps - 1] == 63).tolist():
-            c = big[int(ps[j]) - 1]
+        for j in np.flatnonzero(rawa[ps + offs[pti] - 1] == 63).tolist():
+            c = bt[pti[j]][ps[j] - 1]
             if c >= "\x80" and _is_word(c):
                 keep[j] = False  # a non-ASCII letter before the key looks like a space in the view
         plain = self._plain
         for j in np.flatnonzero(self._a_cs[pidx]).tolist():
-            if keep[j] and big[int(ps[j]) : int(pe[j])] not in plain[int(pidx[j])][4]:
+            if keep[j] and bt[pti[j]][ps[j] : pe[j]] not in plain[pidx[j]][4]:
                 keep[j] = False  # a case-sensitive form not as written
         pkind = kind[pi]
         sel = keep & (pkind == _P_TERM)
@@ -711,14 +717,14 @@ class SkillMatcher:
             xm: list[tuple] = []
             xa: list[tuple] = []
             xc: list[tuple] = []
-            for k, end, txt in zip(idx[oi].tolist(), e[oi].tolist(), ti[oi].tolist(), strict=True):
+            for k, end, txt in zip(idx[oi].tolist(), rel[oi].tolist(), ti[oi].tolist(), strict=True):
+                t = bt[txt]
                 for klen, check, info, key in readings_of[k]:
                     s = end - klen
-                    c = big[s - 1]
-                    if c >= "\x80" and _is_word(c):
+                    if s and t[s - 1] >= "\x80" and _is_word(t[s - 1]):
                         continue
                     if check:
-                        got = big[s:end].lower()
+                        got = t[s:end].lower()
                         if check == _COMPARE:
                             if got != key and (" " not in key or _WS.sub(" ", got) != key):
                                 continue
@@ -731,7 +737,7 @@ class SkillMatcher:
                                     continue
                             key = got
                     tid, exact, amb, is_cue, is_contrast, fl = info
-                    if tid is not None and (exact is None or big[s:end] in exact):
+                    if tid is not None and (exact is None or t[s:end] in exact):
                         xm.append((txt, s, end, code[tid], amb, fl))
                     if is_cue:
                         xa.append((txt, s, end, key))
@@ -756,17 +762,24 @@ class SkillMatcher:
         np.bitwise_or.at(flags, m_ti, m_fl)
         # mentions by start, longest first (as _scan orders them); anchors and contrast words by end
         o = np.lexsort((-m_e, m_s, m_ti))
-        m_ti, m_off = m_ti[o], offs[m_ti[o]]
-        ms_all = list(map(_new_mention, zip((m_s[o] - m_off).tolist(), (m_e[o] - m_off).tolist(),
-                                            self._a_tids[m_code[o]].tolist(), m_amb[o].tolist(), strict=True)))
+        m_ti, m_s, m_e = m_ti[o], m_s[o], m_e[o]
+        # a character that may belong to a link next to the mention ("?" is looked up in the text)
+        at = offs[m_ti]
+        lb, rb = rawa[m_s + at - 1], rawa[m_e + at]
+        near = _LINKISH_BYTES[lb] | _LINKISH_BYTES[rb]
+        for j in np.flatnonzero((lb == 63) | (rb == 63)).tolist():
+            t, s0, e0 = bt[m_ti[j]], m_s[j], m_e[j]
+            near[j] = bool((s0 and t[s0 - 1] in _LINKISH) or (e0 < len(t) and t[e0] in _LINKISH))
+        ms_all = list(map(_new_mention, zip(m_s.tolist(), m_e.tolist(), self._a_tids[m_code[o]].tolist(),
+                                            m_amb[o].tolist(), near.tolist(), strict=True)))
         mb = np.searchsorted(m_ti, np.arange(nb + 1)).tolist()
         o = np.lexsort((a_s, a_e, a_ti))
-        a_ti, a_off = a_ti[o], offs[a_ti[o]]
-        an_all = list(zip((a_s[o] - a_off).tolist(), (a_e[o] - a_off).tolist(), [a_key[k] for k in o.tolist()], strict=True))
+        a_ti = a_ti[o]
+        an_all = list(zip(a_s[o].tolist(), a_e[o].tolist(), [a_key[k] for k in o.tolist()], strict=True))
         ab = np.searchsorted(a_ti, np.arange(nb + 1)).tolist()
         o = np.lexsort((c_s, c_e, c_ti))
         c_ti = c_ti[o]
-        co_all = (c_s[o] - offs[c_ti]).tolist()
+        co_all = c_s[o].tolist()
         cb = np.searchsorted(c_ti, np.arange(nb + 1)).tolist()
         for k, (i, f) in enumerate(zip(batch, flags.tolist(), strict=True)):
             out[i] = (ms_all[mb[k] : mb[k + 1]], an_all[ab[k] : ab[k + 1]], co_all[cb[k] : cb[k + 1]], f)
@@ -977,8 +990,7 @@ class SkillMatcher:
         self, t: str, ms: list[_Mention], company: str | None, counts: dict[str, int] | None
     ) -> list[_Mention]:
         """Drop the mentions that are part of a name: inside a link or an e-mail address, or the employer."""
-        n = len(t)
-        near = [i for i, (s, e, _, _) in enumerate(ms) if (s and t[s - 1] in _LINKISH) or (e < n and t[e] in _LINKISH)]
+        near = [i for i, x in enumerate(ms) if x[4]]
         linked = [i for i in near if self._in_link(t, ms[i][0], ms[i][1])] if near else near
         if linked:
             drop = set(linked)
