@@ -440,8 +440,9 @@ def test_a_source_that_disappears_leaves_no_stale_part(monkeypatch, tmp_path):
 
 
 def test_taxonomy_change_retags_but_does_not_reparse(monkeypatch, tmp_path):
-    """With the real stages: a skill-vocabulary edit changes only the skill stages' keys,
-    a role-vocabulary edit also the roles stage's, and neither the postings stage's."""
+    """With the real stages: a skill-vocabulary edit changes only the keys of the stages that
+    read skills (the tagger, its counts, the PM labeller), a role-vocabulary edit also the roles
+    stage's, and neither the postings stage's."""
     copy = tmp_path / "pkg"
     shutil.copytree(config.PACKAGE_DIR / "taxonomy", copy / "taxonomy")
     monkeypatch.setattr(config, "PACKAGE_DIR", copy)
@@ -454,13 +455,13 @@ def test_taxonomy_change_retags_but_does_not_reparse(monkeypatch, tmp_path):
     skill_file.write_bytes(skill_file.read_bytes() + b"\n")
     after_skill = keys()
     changed = {s for s in before if before[s] != after_skill[s]}
-    assert changed == {"skills", "role_counts"}
+    assert changed == {"skills", "role_counts", "pm_asks"}
     roles_file = copy / "taxonomy" / "role_families.csv"
     roles_file.write_bytes(roles_file.read_bytes() + b"\n")
     after_roles = keys()
     changed = {s for s in before if after_skill[s] != after_roles[s]}
-    assert changed == {"roles", "skills", "role_counts"}
-    assert before["postings"] == after_roles["postings"]
+    assert changed == {"roles", "skills", "role_counts", "pm_asks"}
+    assert before["postings"] == after_roles["postings"] and before["reposts"] == after_roles["reposts"]
 
 
 def test_a_skill_taxonomy_change_rebuilds_the_skill_stages_only(monkeypatch, tmp_path):
