@@ -666,7 +666,11 @@ else:
 # From the job postings: of the product-management roles whose requirement text is known, the share
 # that requires (or prefers) an engineering background — a computer-science or engineering degree,
 # years as a software engineer, a former engineer, a technical background, reading code (skill
-# family `eng_background` of the skill taxonomy).
+# family `eng_background` of the skill taxonomy). This is the skill tagger's reading of each PM
+# role's own text, the same instrument as the per-family shares of report 02 and, like them,
+# uncorrected. Report 02's "engineering background required" comes from the post labeller, which
+# applies the labelling guide's stricter rule (a degree or prior engineering work; "technical
+# skills" alone are not a background) over all PM roles, and is the one scored against hand labels.
 
 # %%
 if demand_ready:

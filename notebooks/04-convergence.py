@@ -312,7 +312,8 @@ display(Markdown(
 # ## 3. The convergence index
 #
 # **Definition.** For a period, take the PM roles and the engineering roles with own text. For each
-# of the 13 skill families of the taxonomy (technical, low-code and product), count the roles of
+# skill family of the taxonomy (technical, low-code and product; the number is printed below the
+# index table), count the roles of
 # each group that *require* it; normalise each group's counts to a distribution over families — its
 # **skill profile**. The index is the Jensen–Shannon divergence between the two profiles, in bits
 # (base 2): 0 when PMs and engineers are asked for the same mix of skills, 1 when no family is asked
@@ -349,6 +350,7 @@ show = pd.DataFrame({
     "left out (no own text)": tab["excluded"].map("{:,}".format),
 }).set_index("period")
 display(show.style.set_table_styles(LEFT))
+display(Markdown(f"Method: {ix.method}."))
 
 fig, ax = plt.subplots(figsize=(10, 4.2))
 ty = ix_year.table

@@ -926,7 +926,8 @@ def engineer_to_pm_summary(
     lo, hi = poisson_rate_interval(pooled["moves"].to_numpy(), pooled["person_years"].to_numpy())
     pooled["rate"] = pooled["moves"] / pooled["person_years"]
     pooled["ci_low"], pooled["ci_high"] = lo, hi
-    trend = fit_rate_trend(window) if window["person_years"].gt(0).sum() >= 2 else None
+    # few events: a Pearson ratio below 1 is noise and must not narrow the interval
+    trend = fit_rate_trend(window, overdispersion="X2_floor") if window["person_years"].gt(0).sum() >= 2 else None
     persons, drop_p = time_to_pm(dated, engineering=engineering)
     km = kaplan_meier(persons["duration"], persons["event"]) if len(persons) else None
     dropped = pd.concat([dated.summary(),
