@@ -462,7 +462,14 @@ def test_occurrences_equal_the_baseline_on_generated_text(m, parts):
 def test_many_texts_read_at_once_as_one_by_one(m, texts):
     # one automaton pass over joined texts: nothing found across a text's edges, every check as in one text
     texts = ["".join(w + s for w, s in parts) for parts in texts]
-    assert m._scan_many(texts) == [m._scan(t) for t in texts], texts
+    for t, got in zip(texts, m._scan_many(texts), strict=True):
+        ms, anchors, contrasts, flags = m._scan(t)
+        kept, nested = m._longest(ms)
+        assert got[1:] == (anchors, contrasts, flags, nested), t
+        # the same mentions; "may sit in a link" is read more narrowly from the bytes, never missed
+        assert [x[:4] for x in got[0]] == [x[:4] for x in kept], t
+        assert all(a.near or not b.near or not m._in_link(t, b.start, b.end) for a, b in zip(got[0], kept, strict=True)), t
+        assert m._by_term(t, None, None, got) == m._by_term(t, None, None), t
 
 
 def test_many_texts_with_the_fallback_engine(m, monkeypatch):
@@ -471,7 +478,8 @@ def test_many_texts_with_the_fallback_engine(m, monkeypatch):
     monkeypatch.setitem(sys.modules, "ahocorasick_rs", None)
     slow = SkillMatcher(m.taxonomy)
     texts = ["Python, Go", "", ".NET", "C++ and \u00e9Rust", "ſql; Rust\u00e9; not required but a plus: Kafka", "R"]
-    assert slow._scan_many(texts) == [m._scan(t) for t in texts] == m._scan_many(texts)
+    assert slow._scan_many(texts) == m._scan_many(texts)
+    assert [x[0] for x in slow._scan_many(texts)] == [m._longest(m._scan(t)[0])[0] for t in texts]
 
 
 # --------------------------------------------------------------------------- tables

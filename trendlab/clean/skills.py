@@ -106,11 +106,23 @@ _BLOCK_TAGS = {
 }
 _PAREN = re.compile(r"\([^()]*\)")
 _LINKISH = frozenset("/.@:-_=?&#%~")  # a character next to a mention that may be part of a link
-_LINKISH_BYTES = np.zeros(256, bool)
-_LINKISH_BYTES[[ord(c) for c in _LINKISH]] = True
 _TOKEN_REST = re.compile(r"\S*")
 _EDGE_PUNCT = "()[]<>{}\"'.,;:!?*\u201c\u201d\u2018\u2019"
 _WS = re.compile(r"\s")
+
+
+def _byte_table(chars: str) -> np.ndarray:
+    table = np.zeros(256, bool)
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+# byte classes of the ASCII view of a text, for reading the characters around many mentions at once
+_LINKISH_BYTES = _byte_table("".join(_LINKISH))
+_TOKEN_START_BYTES = _byte_table(" \n\t")  # the characters _in_link starts a token after
+_SPACE_BYTES = _byte_table(" \t\n\r\x0b\x0c")  # ASCII characters that end a token
+_EDGE_BYTES = _byte_table("".join(c for c in _EDGE_PUNCT if c.isascii()))
+_TOKEN_END_BYTES = _LINKISH_BYTES & _EDGE_BYTES  # link characters stripped off a token's end
 
 
 class Hit(NamedTuple):
@@ -152,7 +164,7 @@ class _Mention(NamedTuple):
     end: int
     tid: str
     ambiguous: bool
-    near: bool  # a character that may belong to a link is right before or after it (see _names)
+    near: bool  # it may sit in a link (a link character next to it): _names looks; without it, it is in none
 
 
 _START = operator.attrgetter("start")
@@ -480,6 +492,7 @@ class SkillMatcher:
             fls.append(0)
             css.append(False)
         self._tcode = code
+        self._ex_code = code.get(_EXCLUDED, -2)
         self._a_kind = np.array(kinds, dtype=np.int8)
         self._a_klen = np.array(klens, dtype=np.int64)
         self._a_tcode = np.array(tcodes, dtype=np.int64)
@@ -648,7 +661,10 @@ class SkillMatcher:
         return mentions, anchors, contrasts, flags
 
     def _scan_many(self, texts: list[str]) -> list[tuple[list[_Mention], list[tuple[int, int, str]], list[int], int]]:
-        """:meth:`_scan` of each text, with one automaton pass over all of them.
+        """:meth:`_scan` of each text then :meth:`_longest`, with one automaton pass over all of them.
+
+        Per text: the mentions left by the longest match, the cue anchors, the contrast-word
+        starts, the flags of every term found and how many mentions were inside a longer one.
 
         The texts are joined with two spaces between them, so that the view of each is the
         one :meth:`_scan` reads, and a match that runs from one text into the next is dropped.
@@ -661,7 +677,9 @@ class SkillMatcher:
         batch = []
         for i, t in enumerate(texts):
             if not t.isascii() and any(c in t for c in _FOLD_CHARS):
-                out[i] = self._scan(t)
+                ms, anchors, contrasts, flags = self._scan(t)
+                ms, nested = self._longest(ms)
+                out[i] = (ms, anchors, contrasts, flags, nested)
             else:
                 batch.append(i)
         if not batch:
@@ -673,7 +691,8 @@ class SkillMatcher:
         np.cumsum(lens[:-1] + 2, out=offs[1:])
         offs[1:] += 1
         # one byte per character: "?" for a non-ASCII one (the text itself is read there)
-        raw = b" " + b"  ".join([t.encode("ascii", "replace") for t in bt]) + b" "
+        # (two spaces at the end: the byte after a mention's right neighbour is read below)
+        raw = b" " + b"  ".join([t.encode("ascii", "replace") for t in bt]) + b"  "
         found = self._search(raw.translate(_VIEW))
         arr = np.fromiter(itertools.chain.from_iterable(found), np.int64, 3 * len(found)).reshape(-1, 3)
         idx, vs, ve = arr[:, 0], arr[:, 1], arr[:, 2]
@@ -762,17 +781,36 @@ class SkillMatcher:
         np.bitwise_or.at(flags, m_ti, m_fl)
         # mentions by start, longest first (as _scan orders them); anchors and contrast words by end
         o = np.lexsort((-m_e, m_s, m_ti))
-        m_ti, m_s, m_e = m_ti[o], m_s[o], m_e[o]
-        # a character that may belong to a link next to the mention ("?" is looked up in the text)
-        at = offs[m_ti]
-        lb, rb = rawa[m_s + at - 1], rawa[m_e + at]
-        near = _LINKISH_BYTES[lb] | _LINKISH_BYTES[rb]
+        m_ti, m_s, m_e, m_code, m_amb = m_ti[o], m_s[o], m_e[o], m_code[o], m_amb[o]
+        # the longest mention wins (as _longest reads them): a mention that does not reach
+        # beyond every earlier one of its text goes
+        reach = m_ti * (1 << 33) + m_e
+        lk = np.ones(len(reach), bool)
+        lk[1:] = reach[1:] > np.maximum.accumulate(reach)[:-1]
+        ex = m_code == self._ex_code
+        n_raw = np.bincount(m_ti, minlength=nb)
+        n_ex = np.bincount(m_ti[ex], minlength=nb)
+        ex_texts = np.unique(m_ti[ex & lk]).tolist()  # excluded phrases kept: _longest drops what they overlap
+        m_ti, m_s, m_e, m_code, m_amb = m_ti[lk], m_s[lk], m_e[lk], m_code[lk], m_amb[lk]
+        # a character that may belong to a link next to the mention (a "?" is looked up in the
+        # text); "Python." before a space, where the token is the mention and a full stop, is no link
+        at = m_s + offs[m_ti]
+        lb, rb = rawa[at - 1], rawa[at + (m_e - m_s)]
+        near = (_LINKISH_BYTES[lb] | _LINKISH_BYTES[rb]) & ~(
+            _TOKEN_START_BYTES[lb] & _TOKEN_END_BYTES[rb] & _SPACE_BYTES[rawa[at + (m_e - m_s) + 1]]
+            & ~_EDGE_BYTES[rawa[at]] & ~_EDGE_BYTES[rawa[at + (m_e - m_s) - 1]]
+        )
         for j in np.flatnonzero((lb == 63) | (rb == 63)).tolist():
             t, s0, e0 = bt[m_ti[j]], m_s[j], m_e[j]
             near[j] = bool((s0 and t[s0 - 1] in _LINKISH) or (e0 < len(t) and t[e0] in _LINKISH))
-        ms_all = list(map(_new_mention, zip(m_s.tolist(), m_e.tolist(), self._a_tids[m_code[o]].tolist(),
-                                            m_amb[o].tolist(), near.tolist(), strict=True)))
+        ms_all = list(map(_new_mention, zip(m_s.tolist(), m_e.tolist(), self._a_tids[m_code].tolist(),
+                                            m_amb.tolist(), near.tolist(), strict=True)))
         mb = np.searchsorted(m_ti, np.arange(nb + 1)).tolist()
+        fixed = {}
+        for k in ex_texts:
+            keep = ms_all[mb[k] : mb[k + 1]]
+            exs = [x for x in keep if x.tid == _EXCLUDED]
+            fixed[k] = [x for x in keep if x.tid != _EXCLUDED and not any(y.start < x.end and x.start < y.end for y in exs)]
         o = np.lexsort((a_s, a_e, a_ti))
         a_ti = a_ti[o]
         an_all = list(zip(a_s[o].tolist(), a_e[o].tolist(), [a_key[k] for k in o.tolist()], strict=True))
@@ -781,8 +819,10 @@ class SkillMatcher:
         c_ti = c_ti[o]
         co_all = c_s[o].tolist()
         cb = np.searchsorted(c_ti, np.arange(nb + 1)).tolist()
+        nested = (n_raw - n_ex).tolist()
         for k, (i, f) in enumerate(zip(batch, flags.tolist(), strict=True)):
-            out[i] = (ms_all[mb[k] : mb[k + 1]], an_all[ab[k] : ab[k + 1]], co_all[cb[k] : cb[k + 1]], f)
+            ms = fixed[k] if k in fixed else ms_all[mb[k] : mb[k + 1]]
+            out[i] = (ms, an_all[ab[k] : ab[k + 1]], co_all[cb[k] : cb[k + 1]], f, nested[k] - len(ms))
         return out
 
     def occurrences(self, text: str) -> list[Occurrence]:
@@ -846,12 +886,15 @@ class SkillMatcher:
 
         The statuses are None when every mention is required (no cue can change one).
         ``counts`` (optional) adds up the mentions dropped, by reason (:data:`DROP_REASONS`).
-        ``scanned`` is :meth:`_scan` of ``t`` when it was read already (:meth:`_scan_many`).
+        ``scanned`` is the reading of ``t`` by :meth:`_scan_many`, when it was read already.
         """
-        ms, anchors, contrasts, flags = scanned or self._scan(t)
-        if not ms:
-            return ms, []
-        ms, nested = self._longest(ms)
+        if scanned is None:
+            ms, anchors, contrasts, flags = self._scan(t)
+            if not ms:
+                return ms, []
+            ms, nested = self._longest(ms)
+        else:  # from _scan_many: longest match already applied
+            ms, anchors, contrasts, flags, nested = scanned
         if nested and counts is not None:
             counts[DROP_REASONS[0]] = counts.get(DROP_REASONS[0], 0) + nested
         if not ms:
