@@ -185,8 +185,8 @@ class _Truncated(Exception):
     pass
 
 
-class _Unreachable(FetchError):
-    pass
+class _Unreachable(DataUnavailableError):
+    """No answer (refused, timed out, reset): the file cannot be downloaded now."""
 
 
 Downloader = Callable[[str, BinaryIO, Callable[[int, int | None], None]], None]

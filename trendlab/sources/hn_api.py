@@ -151,7 +151,8 @@ def get_json(url: str, *, downloader: Downloader | None = None) -> Any:
     Raises
     ------
     DataUnavailableError
-        ``TRENDLAB_OFFLINE`` is set.
+        ``TRENDLAB_OFFLINE`` is set, or the server did not answer (refused, timed out or reset
+        on every attempt; the message names the URL).
     DownloadError
         The server refused, or failed on every attempt (the message names the URL).
     HNAPIError
