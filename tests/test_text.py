@@ -32,6 +32,9 @@ FIX = Path(__file__).parent / "fixtures" / "hn"
         (None, ""),
         ("plain text, no tags", "plain text, no tags"),
         ("x\x10y", "xy"),  # a stray control byte found in one saved page
+        # CR LF and a lone CR are line breaks, as an HTML parser reads them (not spaces)
+        ("Acme | SWE\rWe build boats\r\nin Oslo", "Acme | SWE\nWe build boats\nin Oslo"),
+        ("<pre>a\rb\r\nc</pre>", "a\nb\nc"),
         ("2 < 3 and 5 > 4", "2 < 3 and 5 > 4"),
     ],
 )

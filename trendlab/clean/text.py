@@ -75,7 +75,8 @@ def html_to_text(html: str | None) -> str:
     """Plain text of an HN comment's HTML, keeping paragraph and line breaks.
 
     - ``<p>`` starts a new paragraph (a blank line); ``<br>`` and block tags start a line;
-      line breaks already in the text are kept (HN posters end their lead line with one);
+      line breaks already in the text are kept (HN posters end their lead line with one), and
+      ``\\r\\n`` or a lone ``\\r`` is one line break, as an HTML parser reads them;
     - character references are decoded (``&#x2F;`` → ``/``, ``&amp;`` → ``&``), no-break
       spaces become spaces, runs of spaces become one, lines are trimmed, and runs of blank
       lines become one;
@@ -96,7 +97,8 @@ def html_to_text(html: str | None) -> str:
     """
     if not html:
         return ""
-    html = _CONTROL.sub("", html)
+    # HTML input preprocessing: CR LF and a lone CR are LF (a lone CR would otherwise be a space)
+    html = _CONTROL.sub("", html.replace("\r\n", "\n").replace("\r", "\n"))
     if "<" in html:
         html = _DROP.sub("", html)
         if "<a" in html or "<A" in html:
