@@ -10,6 +10,7 @@ Sources know nothing of ``clean``, ``measure`` or ``models``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -42,3 +43,30 @@ class Loaded:
             raise AssertionError(
                 f"row accounting broken: {self.rows_in} in != {kept} kept + {held} quarantined"
             )
+
+
+def decode_problem(path: str | Path, encoding: str = "utf-8") -> str:
+    r"""Where a file stops being valid ``encoding`` text: its line, byte offset and the bad bytes.
+
+    Decoders report a position inside the chunk they were reading; this reads the file again to
+    say where the problem is in the file. Called only once decoding has failed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "f.csv"
+    >>> _ = p.write_bytes(b"a,b\n1,caf\xe9\n")
+    >>> decode_problem(p)
+    "line 2, byte 9: b'\\xe9' is not valid utf-8 (invalid continuation byte)"
+    """
+    data = Path(path).read_bytes()
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return f"line {line}, byte {exc.start}: {data[exc.start:exc.end]!r} is not valid {encoding} ({exc.reason})"
+    return f"the file decodes as {encoding} when read whole"
+
+
+# every CSV file the loaders read is published as UTF-8 (O*NET's with a byte-order mark)
+UTF8_EXPECTED = "the published files are UTF-8 text (a byte-order mark is accepted): re-save it as UTF-8"

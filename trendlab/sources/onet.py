@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from trendlab.sources import Loaded, quarantine_frame
+from trendlab.sources import UTF8_EXPECTED, Loaded, decode_problem, quarantine_frame
 
 SOURCE = "onet"
 TITLE = "O*NET database (about release 29) as CSV"
@@ -67,7 +67,9 @@ def _read(path: Path, columns: dict[str, str]) -> pd.DataFrame:
     try:
         # utf-8-sig: the O*NET export starts with a byte-order mark
         raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except UnicodeDecodeError as exc:
+        raise OnetFormatError(f"{path}: not UTF-8 text at {decode_problem(path)}; " + UTF8_EXPECTED) from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise OnetFormatError(f"{path}: not a readable O*NET CSV ({exc})") from exc
     missing = [c for c in columns if c not in raw.columns]
     if missing:

@@ -58,7 +58,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from trendlab import config
-from trendlab.sources import Loaded, quarantine_frame
+from trendlab.sources import Loaded, decode_problem, quarantine_frame
 
 SOURCE = "so-survey"
 TITLE = "Stack Overflow Developer Survey, public results 2011..2025"
@@ -227,13 +227,15 @@ def _member_problem(info: zipfile.ZipInfo, root: Path) -> str | None:
     return None
 
 
-def safe_extract(zip_path: Path, dest: Path, *, max_bytes: int = MAX_UNCOMPRESSED) -> list[Path]:
+def safe_extract(zip_path: Path, dest: Path, *, max_bytes: int | None = None) -> list[Path]:
     """Extract a zip archive into ``dest`` after checking every member; returns the files.
 
     The whole archive is checked before anything is written: a member with an absolute path,
     a ``..`` component, a symbolic link, or a path that resolves outside ``dest`` makes the
     archive refused (:class:`UnsafeArchiveError`); so does a total uncompressed size above
-    ``max_bytes``. Extraction goes to a temporary folder next to ``dest`` that is renamed into
+    ``max_bytes`` (default :data:`MAX_UNCOMPRESSED`; a member whose header understates its size
+    fails its CRC check), and an archive with no file in it.
+    Extraction goes to a temporary folder next to ``dest`` that is renamed into
     place when complete; an existing complete ``dest`` for the same archive is reused.
 
     Raises
@@ -247,6 +249,7 @@ def safe_extract(zip_path: Path, dest: Path, *, max_bytes: int = MAX_UNCOMPRESSE
     --------
     >>> files = safe_extract(Path("survey-2024.zip"), Path("extracted/2024"))  # doctest: +SKIP
     """
+    max_bytes = MAX_UNCOMPRESSED if max_bytes is None else max_bytes
     dest = Path(dest)
     marker = dest / ".extracted-from"
     st = zip_path.stat()
@@ -269,9 +272,12 @@ def safe_extract(zip_path: Path, dest: Path, *, max_bytes: int = MAX_UNCOMPRESSE
                     "nothing was extracted"
                 )
             total += info.file_size
+        if not any(not info.is_dir() for info in zf.infolist()):
+            raise SurveyFormatError(f"{zip_path}: the archive holds no file (expected the survey responses CSV)")
         if total > max_bytes:
             raise SurveyFormatError(
-                f"{zip_path}: uncompressed size {total} bytes exceeds the limit {max_bytes}"
+                f"{zip_path}: uncompressed size {total} bytes exceeds the limit {max_bytes}; "
+                "nothing was extracted"
             )
         tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=dest.name + ".tmp-"))
         try:
@@ -280,6 +286,8 @@ def safe_extract(zip_path: Path, dest: Path, *, max_bytes: int = MAX_UNCOMPRESSE
                     continue
                 out = tmp / info.filename
                 out.parent.mkdir(parents=True, exist_ok=True)
+                # zipfile stops a member at its declared size, and a member whose header
+                # understates its size then fails its CRC check: the limit above holds
                 with zf.open(info) as src, open(out, "wb") as fh:
                     shutil.copyfileobj(src, fh, 1 << 20)
             (tmp / marker.name).write_text(stamp)
@@ -418,7 +426,12 @@ def _header(path: Path, layout: pd.Series) -> list[list[str]]:
         raise SurveyFormatError(
             f"{path}: file ends before its {layout['header_rows']} header row(s)"
         ) from None
-    except (UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
+        raise SurveyFormatError(
+            f"{path}: cannot read the header: {decode_problem(path, layout['encoding'])}; "
+            f"so_survey_layouts.csv declares the {layout.name} files {layout['encoding']} text"
+        ) from exc
+    except csv.Error as exc:
         raise SurveyFormatError(f"{path}: cannot read header as {layout['encoding']} CSV ({exc})") from exc
     return rows
 
@@ -448,7 +461,12 @@ def _read_body(
                 for c in cols:
                     v = rec[c]
                     data[c].append(None if v in na else v)
-    except (UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
+        raise SurveyFormatError(
+            f"{path}: cannot read {year} responses: {decode_problem(path, layout['encoding'])}; "
+            f"so_survey_layouts.csv declares the {year} files {layout['encoding']} text"
+        ) from exc
+    except csv.Error as exc:
         raise SurveyFormatError(
             f"{path}: cannot read {year} responses as {layout['encoding']} CSV ({exc})"
         ) from exc
