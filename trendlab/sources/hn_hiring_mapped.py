@@ -35,7 +35,7 @@ from tqdm.std import tqdm
 
 from trendlab.fetch import fetch
 from trendlab.registry import source
-from trendlab.sources import Loaded, empty_quarantine, quarantine_frame
+from trendlab.sources import Loaded, decode_problem, empty_quarantine, quarantine_frame
 from trendlab.sources.hn_thread_pages import (
     SNAPSHOT_MIN_DAYS,
     empty_raw,
@@ -86,7 +86,11 @@ def read_input(path: str | Path, *, label: str | None = None) -> dict[str, str]:
     path = Path(path)
     label = label or path.name
     out: dict[str, str] = {}
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{label}: not UTF-8 text at {decode_problem(path)}") from exc
+    for n, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
@@ -196,6 +200,8 @@ def parse_file(
     month = path.stem
     try:
         records = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{label}: not UTF-8 JSON at {decode_problem(path)}") from exc
     except json.JSONDecodeError as exc:
         raise ValueError(f"{label}: not valid JSON ({exc})") from exc
     if not isinstance(records, list):

@@ -33,7 +33,7 @@ from tqdm.std import tqdm
 
 from trendlab.fetch import fetch
 from trendlab.registry import source
-from trendlab.sources import Loaded, quarantine_frame
+from trendlab.sources import Loaded, decode_problem, quarantine_frame
 from trendlab.sources.hn_thread_pages import (
     SNAPSHOT_MIN_DAYS,
     empty_raw,
@@ -93,8 +93,10 @@ def read_run(path: str | Path, *, label: str | None = None) -> Run:
     label = label or "/".join(path.parts[-2:])
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{label}: not UTF-8 JSON at {decode_problem(path)}") from exc
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{label}: not valid JSON ({exc})") from exc
+        raise ValueError(f"{label}: not valid JSON ({exc}; the file has {path.stat().st_size} bytes)") from exc
     if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
         raise ValueError(f"{label}: expected an object with a 'jobs' list")
     src = data.get("sources")

@@ -104,10 +104,11 @@ def jobhop_layout(columns: Iterable[str], *, path: Path | str = "<frame>") -> st
     for name, need in LAYOUTS.items():
         if all(c in cols for c in need):
             return name
+    lacks = "; ".join(f"{name} lacks {[c for c in need if c not in cols]}" for name, need in LAYOUTS.items())
     raise CareerFormatError(
         f"{path}: not a JobHop file; found columns {cols}; expected either v1 "
         f"{LAYOUTS['v1'] + ['matched_label', 'university_studies']} or v2 "
-        f"{LAYOUTS['v2'] + ['university_level']}"
+        f"{LAYOUTS['v2'] + ['university_level']} ({lacks})"
     )
 
 
