@@ -79,6 +79,7 @@ _STATUS_RANK = {"negated": 0, "preferred": 1, "required": 2}
 _SOFT_NEGATION = "negation_soft"
 _SPAN_NEGATION = "negation_span"
 _KIND_ORDER = ("soft_optional", "negation", _SOFT_NEGATION, _SPAN_NEGATION, "optional", "required")
+_KIND_RANK = {k: i for i, k in enumerate(_KIND_ORDER)}
 _KIND_STATUS = {
     "soft_optional": "preferred", "negation": "negated", _SOFT_NEGATION: "negated", "optional": "preferred",
     "required": "required",
@@ -268,13 +269,14 @@ _AMB, _GUARDED, _DESCRIBED = 1, 2, 4
 # view is taken, so that matching ignores case exactly as ``re.IGNORECASE`` does.
 _FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
 _FOLD_CHARS = "\u0130\u0131\u017f\u212a"
+_HAS_FOLD = re.compile(f"[{_FOLD_CHARS}]").search  # one pass over a text, not one per character
 _PURE = re.compile("[a-z_+#]+")  # a key that is its own view
 _TRUSTED, _COMPARE, _LOOKUP = 0, 1, 2  # how a match of a key's view is checked against the text
 _P_TERM, _P_ANCHOR, _P_CONTRAST, _P_OTHER = 0, 1, 2, 3  # what a match is, for _scan_many
 
 
 def _view(text: str) -> str:
-    if not text.isascii() and any(c in text for c in _FOLD_CHARS):
+    if not text.isascii() and _HAS_FOLD(text):
         text = text.translate(_FOLD)
     return text.encode("ascii", "replace").translate(_VIEW).decode("ascii")
 
@@ -587,7 +589,7 @@ class SkillMatcher:
         contrast-word starts, and the flags of the terms found (``_AMB | _GUARDED | _DESCRIBED``)."""
         n = len(t)
         ascii_ = t.isascii()
-        folded = t if ascii_ or not any(c in t for c in _FOLD_CHARS) else t.translate(_FOLD)
+        folded = t if ascii_ or not _HAS_FOLD(t) else t.translate(_FOLD)
         # view[i + 1] is t[i]: a match ending before view[k] is a key ending before t[k - 2]
         # plus the character after it (the closing space stands after a key that ends the text)
         found = self._search(b" " + folded.encode("ascii", "replace").translate(_VIEW) + b" ")
@@ -676,7 +678,7 @@ class SkillMatcher:
         out: list = [None] * len(texts)
         batch = []
         for i, t in enumerate(texts):
-            if not t.isascii() and any(c in t for c in _FOLD_CHARS):
+            if not t.isascii() and _HAS_FOLD(t):
                 ms, anchors, contrasts, flags = self._scan(t)
                 ms, nested = self._longest(ms)
                 out[i] = (ms, anchors, contrasts, flags, nested)
@@ -1222,7 +1224,7 @@ class SkillMatcher:
                 found.append((a, b, cue.kind))
         if not found:
             return found
-        found.sort(key=lambda c: (c[0], -c[1], _KIND_ORDER.index(c[2])))
+        found.sort(key=lambda c: (c[0], -c[1], _KIND_RANK[c[2]]))
         keep, reach = [], -1
         for c in found:
             if c[1] <= reach:
@@ -1382,11 +1384,8 @@ class SkillMatcher:
             lo, hi = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
             if lo == hi:
                 continue
-            idx = list(range(lo, hi))
             # a header's own cue sets its list, not the header line itself
-            default = out[lo]
-            for i, st in zip(idx, self._clause(t, a, b, [ms[i] for i in idx], _soften(cl_cues), default), strict=True):
-                out[i] = st
+            out[lo:hi] = self._clause(t, a, b, ms[lo:hi], _soften(cl_cues), out[lo])
         for a, b, _ in span_cues:  # "not a technical role": only what the cue itself names
             for i in range(bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)):
                 if ms[i].end <= b:
@@ -1610,18 +1609,21 @@ def tag_skills(
         bar.close()
         if gc_was_on:
             gc.enable()
-    family, term = m._family, m._term
-    cols = {
-        "posting_id": pids, "role_index": ridxs, "skill_family": [family[t] for t in tids],
-        "term": [term[t] for t in tids], "taxonomy_id": tids, "status": sts,
+    # the taxonomy's columns are taken from its vocabularies by term code (no string per row in Python)
+    codes = pa.array([m._tcode[t] for t in tids], type=pa.int32())
+    vocab = {
+        "skill_family": [m._family.get(t, "") for t in m._tids], "term": [m._term.get(t, "") for t in m._tids],
+        "taxonomy_id": m._tids,
     }
-    out = pd.DataFrame(
-        {
-            c: pd.array(v, dtype="Int64") if c == "role_index"
-            else pd.array(pa.array(v, type=pa.large_string(), from_pandas=True), dtype="string")
-            for c, v in cols.items()
-        }
-    )
+
+    def column(v: list) -> pd.api.extensions.ExtensionArray:
+        return pd.array(pa.array(v, type=pa.large_string(), from_pandas=True), dtype="string")
+
+    out = pd.DataFrame({
+        "posting_id": column(pids), "role_index": pd.array(ridxs, dtype="Int64"),
+        **{c: pd.array(pa.array(v, type=pa.large_string()).take(codes), dtype="string") for c, v in vocab.items()},
+        "status": column(sts),
+    })
     out.attrs.update(
         taxonomy_version=m.version,
         taxonomy_fingerprint=m.fingerprint,
