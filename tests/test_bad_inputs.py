@@ -140,17 +140,6 @@ def test_bytes_that_are_not_utf8_are_an_error_naming_file_line_and_byte(loader, 
     assert "UnicodeDecodeError" not in type(err.value).__name__
 
 
-def test_latin1_survey_years_read_latin1_text_as_declared(tmp_path):
-    # 2011-2013 files were published in Latin-1 (so_survey_layouts.csv): é is one byte there
-    src = (FIX / "so_survey/2012_early.csv").read_bytes()
-    assert so.load_maps().layout(2012)["encoding"] == "latin-1"
-    out = so.parse_survey_csv(_write(tmp_path, "2012_early.csv", src), 2012)
-    assert out.rows_in > 0
-    # the same file saved as UTF-8 by mistake would be read as mojibake: it is refused only
-    # when it holds no non-ASCII byte, so check the fixture really tests the Latin-1 path
-    assert any(b > 0x7F for b in src)
-
-
 def test_empty_csv_files_are_an_error_naming_the_file(tmp_path, served):
     for loader, (name, make) in READERS.items():
         if loader == "so_survey":
