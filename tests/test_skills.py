@@ -446,7 +446,7 @@ _VOCAB = [
     "warehouse", "excel", "series", "r&d", "to", "market", "ci/cd", "rust", "ſql", "K8s", "ruby on rails",
     "machine", "learning", "é", "x", "1", "17",
 ]
-_SEPS = [" ", "  ", "\n", "-", "/", ",", ".", "+", "#", "_", "(", ")", "é", "", "\t", "&"]
+_SEPS = [" ", "  ", "\n", "-", "/", ",", ".", "+", "#", "_", "(", ")", "é", "", "\t", "&", "\xa0", "\u2003"]
 
 
 @settings(max_examples=150, deadline=None)

@@ -122,6 +122,9 @@ def _byte_table(chars: str) -> np.ndarray:
 _LINKISH_BYTES = _byte_table("".join(_LINKISH))
 _TOKEN_START_BYTES = _byte_table(" \n\t")  # the characters _in_link starts a token after
 _SPACE_BYTES = _byte_table(" \t\n\r\x0b\x0c")  # ASCII characters that end a token
+_WS_BYTES = _byte_table(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")  # the ASCII characters \s matches
+_LOWER_BYTES = np.arange(256, dtype=np.uint8)
+_LOWER_BYTES[65:91] += 32
 _EDGE_BYTES = _byte_table("".join(c for c in _EDGE_PUNCT if c.isascii()))
 _TOKEN_END_BYTES = _LINKISH_BYTES & _EDGE_BYTES  # link characters stripped off a token's end
 
@@ -477,8 +480,26 @@ class SkillMatcher:
         # Python), its length, its term's code in _tids, ambiguous, flags, case-sensitive
         self._tids = sorted({info[0] for info in self._lookup.values() if info[0] is not None})
         code = {t: i for i, t in enumerate(self._tids)}
-        kinds, klens, tcodes, ambs, fls, css = [], [], [], [], [], []
-        for pt, pw in zip(self._plain, self._plain_cue, strict=True):
+        # A key with one reading compared to the text (digits, spaces, punctuation: "node.js",
+        # "machine learning") is read from the bytes too: _cmp_key holds its bytes, _cmp_space
+        # where it has a space (any whitespace of the text matches there).
+        kinds, klens, tcodes, ambs, fls, css, cmps = [], [], [], [], [], [], []
+        self._a_exact: list[frozenset[str] | None] = []
+        self._a_key: list[str | None] = []
+        cmp_len = max((len(r[0][3]) for r in self._readings if len(r) == 1 and r[0][1] == _COMPARE), default=1)
+        self._cmp_key = np.zeros((len(self._akeys), cmp_len), np.uint8)
+        self._cmp_space = np.zeros((len(self._akeys), cmp_len), bool)
+        for i, (pt, pw, rd) in enumerate(zip(self._plain, self._plain_cue, self._readings, strict=True)):
+            klen, check, info, key = rd[0]
+            cmp = pt is None and pw is None and len(rd) == 1 and check == _COMPARE
+            term = cmp and info[0] is not None and not info[3] and not info[4]
+            word = cmp and info[0] is None and info[3] != info[4]
+            if cmp and (term or word):
+                pt = (klen, info[0], info[2], info[5], info[1]) if term else None
+                pw = (klen, key, info[3]) if word else None
+                self._cmp_key[i, : len(key)] = np.frombuffer(key.encode("ascii"), np.uint8)
+                self._cmp_space[i, : len(key)] = np.frombuffer(key.encode("ascii"), np.uint8) == 32
+            cmps.append(cmp and (term or word))
             if pt is not None:
                 kinds.append(_P_TERM)
                 klens.append(pt[0])
@@ -486,6 +507,8 @@ class SkillMatcher:
                 ambs.append(pt[2])
                 fls.append(pt[3])
                 css.append(pt[4] is not None)
+                self._a_exact.append(pt[4])
+                self._a_key.append(None)
                 continue
             kinds.append(_P_OTHER if pw is None else _P_ANCHOR if pw[2] else _P_CONTRAST)
             klens.append(0 if pw is None else pw[0])
@@ -493,6 +516,9 @@ class SkillMatcher:
             ambs.append(False)
             fls.append(0)
             css.append(False)
+            self._a_exact.append(None)
+            self._a_key.append(None if pw is None else pw[1])
+        self._a_cmp = np.array(cmps, dtype=bool)
         self._tcode = code
         self._ex_code = code.get(_EXCLUDED, -2)
         self._a_kind = np.array(kinds, dtype=np.int8)
@@ -717,9 +743,22 @@ class SkillMatcher:
             c = bt[pti[j]][ps[j] - 1]
             if c >= "\x80" and _is_word(c):
                 keep[j] = False  # a non-ASCII letter before the key looks like a space in the view
-        plain = self._plain
+        cj = np.flatnonzero(self._a_cmp[pidx])
+        if len(cj):  # keys compared to the text: each byte as written, lower-cased; a space any whitespace
+            ckey, csp = self._cmp_key[pidx[cj]], self._cmp_space[pidx[cj]]
+            pos = np.minimum((ps[cj] + offs[pti[cj]])[:, None] + np.arange(ckey.shape[1]), len(rawa) - 1)
+            got = rawa[pos]
+            used = ckey != 0
+            same = (_LOWER_BYTES[got] == ckey) & ~csp | csp & _WS_BYTES[got] | ~used
+            keep[cj] &= same.all(axis=1)
+            for j in cj[((got == 63) & used).any(axis=1)].tolist():  # a non-ASCII character: read the text
+                t, key = bt[pti[j]], self._readings[pidx[j]][0][3]
+                got_s = t[ps[j] : pe[j]].lower()
+                ok_j = got_s == key or (" " in key and _WS.sub(" ", got_s) == key)
+                keep[j] = ok_j and not (ps[j] and t[ps[j] - 1] >= "\x80" and _is_word(t[ps[j] - 1]))
+        exact = self._a_exact
         for j in np.flatnonzero(self._a_cs[pidx]).tolist():
-            if keep[j] and bt[pti[j]][ps[j] : pe[j]] not in plain[pidx[j]][4]:
+            if keep[j] and bt[pti[j]][ps[j] : pe[j]] not in exact[pidx[j]]:
                 keep[j] = False  # a case-sensitive form not as written
         pkind = kind[pi]
         sel = keep & (pkind == _P_TERM)
@@ -727,8 +766,8 @@ class SkillMatcher:
         m_code, m_amb, m_fl = self._a_tcode[m_idx], self._a_amb[m_idx], self._a_flags[m_idx]
         sel = keep & (pkind == _P_ANCHOR)
         a_ti, a_s, a_e = pti[sel], ps[sel], pe[sel]
-        plain_cue = self._plain_cue
-        a_key = [plain_cue[k][1] for k in pidx[sel].tolist()]
+        akey = self._a_key
+        a_key = [akey[k] for k in pidx[sel].tolist()]
         sel = keep & (pkind == _P_CONTRAST)
         c_ti, c_s, c_e = pti[sel], ps[sel], pe[sel]
         # every other key: its readings, as _scan reads them
