@@ -8,11 +8,13 @@ The functions under test: :func:`~trendlab.clean.text.html_to_text`,
 and :func:`~trendlab.clean.skills.tag_skills`.
 
 Examples are derandomized and no example database is kept, so every run draws the same inputs.
+``TRENDLAB_PROPERTY_EXAMPLES`` (a factor, default 1) runs more of them for a deeper search.
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import re
 from unittest import mock
 
@@ -30,7 +32,9 @@ from trendlab.clean.roles import (
     ROLE_COLUMNS,
     UNSPLIT_COLUMNS,
     UNSPLIT_REASONS,
+    as_title,
     split_roles,
+    title_items,
 )
 from trendlab.clean.skills import SKILL_HITS_COLUMNS, SkillMatcher, tag_skills
 from trendlab.clean.text import (
@@ -49,16 +53,20 @@ from trendlab.clean.titles import (
     TitleIndex,
     classify_title,
     classify_titles,
+    normalize_title,
     taxonomy,
 )
 from trendlab.schemas import POSTINGS
 from trendlab.taxonomy import STATUSES, expand_forms, skill_taxonomy
 
+_SCALE = float(os.environ.get("TRENDLAB_PROPERTY_EXAMPLES", "1"))
+
 
 def _props(n: int) -> settings:
-    """Settings of one property: ``n`` examples, no deadline, the same examples on every run."""
+    """Settings of one property: ``n`` examples (times the scale), no deadline, the same
+    examples on every run."""
     return settings(
-        max_examples=n,
+        max_examples=max(1, round(n * _SCALE)),
         deadline=None,
         derandomize=True,
         database=None,
@@ -149,6 +157,7 @@ def _post(draw: st.DrawFn) -> str:
         st.builds(lambda s: f"Nice to have: {s}", _SKILLS),
         st.builds(lambda s: f"You know {s}; no coding required for the PM, but SQL is a plus.", _SKILLS),
         st.sampled_from(["Benefits:", "About us", "", "Apply at jobs@acme.example", "Also hiring PMs, Designers"]),
+        st.lists(_TITLE, min_size=2, max_size=4).map(lambda ts: "\n".join(f"- {t}" for t in ts)),  # a list of roles
         _UNICODE,
     )
     body = draw(st.lists(line, max_size=7))
@@ -164,7 +173,7 @@ _ANY_TEXT = st.one_of(_UNICODE, _HTML, _post())
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-@_props(400)
+@_props(200)
 @given(st.one_of(_UNICODE, _HTML, _CLEAN_HTML, _post()))
 @example("a\rb")
 @example("<pre>a\rb\r\nc</pre>")
@@ -186,7 +195,7 @@ def test_html_to_text_is_total_and_its_text_is_tidy(html):
         assert "\n\n\n" not in out
 
 
-@_props(300)
+@_props(150)
 @given(st.one_of(_UNICODE, _post()).filter(lambda s: "<" not in s and "&" not in s))
 @example("x\x10y \r z\u2028w")
 def test_html_to_text_of_plain_text_keeps_every_visible_character(plain):
@@ -199,7 +208,7 @@ def test_html_to_text_of_plain_text_keeps_every_visible_character(plain):
     assert [ln for ln in out.split("\n") if ln] == [ln for ln in visible if ln]
 
 
-@_props(400)
+@_props(200)
 @given(st.one_of(_UNICODE, _HTML, _CLEAN_HTML, _post()))
 @example("&amp;lt;b&amp;gt;")
 @example("a\rb")
@@ -213,7 +222,7 @@ def test_html_to_text_is_idempotent_on_its_own_text(html):
     assert html_to_text(out) == out
 
 
-@_props(300)
+@_props(150)
 @given(_CLEAN_HTML)
 def test_html_to_text_leaves_no_tag_of_well_formed_markup(html):
     """Well-formed tags around text without markup characters leave no ``<`` or ``>``, and
@@ -229,7 +238,7 @@ def test_html_to_text_leaves_no_tag_of_well_formed_markup(html):
 # --------------------------------------------------------------------------- text.py: company_of, add_text
 
 
-@_props(400)
+@_props(200)
 @given(st.one_of(_UNICODE, _post(), st.none()))
 @example("https://acme.example http://b.example | SWE")
 def test_company_of_is_a_short_name_from_the_lead_line_or_none(text):
@@ -248,7 +257,7 @@ def test_company_of_is_a_short_name_from_the_lead_line_or_none(text):
     assert name in first, (name, first)
 
 
-@_props(40)
+@_props(25)
 @given(st.lists(st.one_of(_HTML, _post(), st.none()), min_size=1, max_size=5))
 def test_add_text_is_the_row_wise_text_and_company(htmls):
     """The POSTINGS columns in order; ``text`` is :func:`html_to_text` of each row's ``html``
@@ -274,10 +283,12 @@ def test_add_text_is_the_row_wise_text_and_company(htmls):
 
 
 def _frame(texts: list[str | None]) -> pd.DataFrame:
+    """Postings of these texts; every other one has the ``company`` read from its lead line."""
     return pd.DataFrame({
         "source": "hn-test",
         "posting_id": [f"p{i}" for i in range(len(texts))],
         "month": "2024-05",
+        "company": pd.Series([company_of(t) if i % 2 else None for i, t in enumerate(texts)], dtype=object),
         "text": pd.Series(texts, dtype=object),
     })
 
@@ -291,7 +302,7 @@ def _from_post(piece: str, text: str) -> bool:
 _POSTS = st.lists(st.one_of(_post(), _UNICODE, _HTML.map(html_to_text), st.none()), min_size=1, max_size=4)
 
 
-@_props(150)
+@_props(80)
 @given(_POSTS)
 @example(["Acme | Senior PM, Backend Engineer | NYC\rBackend Engineer: Go and Postgres.\r\rWe are small."])
 def test_split_roles_accounts_for_every_post_and_takes_text_from_it(texts):
@@ -331,13 +342,40 @@ def test_split_roles_accounts_for_every_post_and_takes_text_from_it(texts):
             assert u.loc[u["posting_id"] == pid, "reason"].item() == "empty_text"
 
 
+@_props(200)
+@given(st.one_of(_TITLE, _UNICODE, _FIELD), st.booleans())
+@example("two talented Backend Engineers", False)
+def test_as_title_reads_a_title_as_itself(candidate, allow_area):
+    """A title (or None) whose words are the candidate's, and reading that title again gives it back."""
+    t = as_title(candidate, allow_area)
+    if t is None:
+        return
+    assert t.strip() and set(re.findall(r"\w+", t)) <= set(re.findall(r"\w+", candidate)), (t, candidate)
+    assert as_title(t, allow_area) == t
+
+
+@_props(200)
+@given(st.one_of(_TITLE, _UNICODE, st.lists(_TITLE, min_size=1, max_size=4).map(", ".join)), st.booleans(),
+       st.booleans())
+@example("Frontend, Backend and DevOps Engineers", True, True)
+def test_title_items_are_titles_made_of_the_segments_words(segment, strict, allow_area):
+    """A list of non-empty titles (or None, only when ``strict``), each made of the segment's words."""
+    out = title_items(segment, strict=strict, allow_area=allow_area)
+    if out is None:
+        assert strict
+        return
+    words = set(re.findall(r"\w+", segment))
+    for t in out:
+        assert isinstance(t, str) and t.strip() and set(re.findall(r"\w+", t)) <= words, (t, segment)
+
+
 def _clear_title_caches() -> None:
     roles_mod.as_title.cache_clear()
     roles_mod._key.cache_clear()
     titles_mod._classify_known.cache_clear()
 
 
-@_props(60)
+@_props(30)
 @given(_POSTS, st.randoms(use_true_random=False))
 def test_split_roles_is_deterministic_and_reads_each_post_alone(texts, rnd):
     """The same postings give the same roles: run again with cold caches, in shuffled order, or
@@ -386,7 +424,7 @@ def _check_class(c, title: str) -> None:
         assert c.match_score is None and c.role_family == "other"
 
 
-@_props(400)
+@_props(250)
 @given(st.one_of(_TITLE, _UNICODE), _CONTEXT)
 @example("\u0130", None)
 @example("Sr. \u212aotlin Engineer", None)
@@ -402,7 +440,17 @@ def test_classify_title_is_total_and_answers_in_the_taxonomy(title, context):
     assert classify_title(title, context) == c
 
 
-@_props(100)
+@_props(200)
+@given(st.one_of(_TITLE, _UNICODE))
+@example("  Sr. Full-Stack Eng ")
+@example("\u0130\ufb01 \u212a")
+def test_normalize_title_of_a_normalized_title_is_itself(title):
+    """The normalised form is a fixed point: normalising it again changes nothing."""
+    n = normalize_title(title)
+    assert normalize_title(n) == n
+
+
+@_props(60)
 @given(st.lists(st.one_of(_TITLE, _UNICODE, st.none()), min_size=1, max_size=8), st.randoms(use_true_random=False))
 def test_classify_titles_is_classify_title_per_row(titles, rnd):
     """The frame function answers, row by row, what :func:`classify_title` answers (a missing
@@ -440,7 +488,7 @@ def small_index() -> TitleIndex:
     }))
 
 
-@_props(150)
+@_props(100)
 @given(st.one_of(_TITLE, _UNICODE, st.sampled_from(["Chef Pastry", "Pastry Chefs", "Data Wranglers"])), _CONTEXT)
 def test_classify_title_with_fuzzy_fallback_is_total(small_index, title, context):
     """With a fuzzy index, a title no exact or rule match settles is either left ``none`` or
@@ -480,11 +528,24 @@ def _form_patterns() -> dict[str, list[re.Pattern[str]]]:
 
 
 _FORMS = _form_patterns()
-_SKILL_TEXT = st.one_of(_ANY_TEXT, st.lists(st.one_of(_SKILLS, _UNICODE, st.sampled_from(_HTML_PIECES)),
-                                             max_size=8).map(" ".join))
 
 
-@_props(300)
+@st.composite
+def _term_with_markup(draw: st.DrawFn) -> str:
+    """A skill term with a tag or a character reference inside or beside it ("Pyth<b>on")."""
+    term = draw(st.sampled_from(_SKILL_TERMS))
+    at = draw(st.integers(0, len(term)))
+    piece = draw(st.sampled_from(["<b>", "</i>", "<br>", "<p>", "&amp;", "&#46;", "&#x2F;", "&nbsp;", "<a href=x>"]))
+    return term[:at] + piece + term[at:]
+
+
+_SKILL_TEXT = st.one_of(
+    _ANY_TEXT,
+    st.lists(st.one_of(_SKILLS, _term_with_markup(), _UNICODE, st.sampled_from(_HTML_PIECES)), max_size=8).map(" ".join),
+)
+
+
+@_props(200)
 @given(_SKILL_TEXT, st.one_of(st.none(), _FIELD))
 @example("C&#x2F;C++ and Node&#46;js; Pyth<b>on", None)
 @example("\u212aotlin, \u017fql and Go", None)
@@ -506,7 +567,7 @@ def test_find_hits_are_spans_of_the_text_with_a_status(matcher, fresh_matcher, t
     assert fresh_matcher.find(text, company) == hits
 
 
-@_props(60)
+@_props(40)
 @given(st.lists(st.one_of(_SKILL_TEXT, st.none()), min_size=1, max_size=7), st.randoms(use_true_random=False))
 def test_tag_skills_is_find_per_role_whatever_the_order_and_chunking(matcher, texts, rnd):
     """One row per (role, term) mentioned, with the strongest status of the term's hits
