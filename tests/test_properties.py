@@ -311,7 +311,8 @@ def test_split_roles_accounts_for_every_post_and_takes_text_from_it(texts):
     non-empty title whose words are words of the post, ``found_in`` in FOUND_IN, a family of
     ``role_families.csv``, and a ``requirements_source`` that says which text it has (``own``:
     its requirements text; ``shared_only``: only shared text; ``none``: neither); every line of
-    the role texts comes from the post. The input frame is not changed."""
+    the role texts comes from the post; the roles of a posting share one shared text, and a
+    single role has none (it owns all the text). The input frame is not changed."""
     posts = _frame(texts)
     before = posts.copy()
     out = split_roles(posts, fuzzy=False)
@@ -324,6 +325,9 @@ def test_split_roles_accounts_for_every_post_and_takes_text_from_it(texts):
     text_of = dict(zip(posts["posting_id"], posts["text"], strict=True))
     for pid, g in r.groupby("posting_id", sort=False):
         assert g["role_index"].tolist() == list(range(len(g)))
+        # one shared text per posting; a posting with one role gives it all its text
+        assert g["shared_text"].nunique(dropna=False) == 1
+        assert len(g) > 1 or g["shared_text"].isna().all()
         text = text_of[pid]
         words = set(re.findall(r"\w+", text))
         for row in g.itertuples():
@@ -568,27 +572,34 @@ def test_find_hits_are_spans_of_the_text_with_a_status(matcher, fresh_matcher, t
 
 
 @_props(40)
-@given(st.lists(st.one_of(_SKILL_TEXT, st.none()), min_size=1, max_size=7), st.randoms(use_true_random=False))
-def test_tag_skills_is_find_per_role_whatever_the_order_and_chunking(matcher, texts, rnd):
+@given(st.lists(st.tuples(st.one_of(_SKILL_TEXT, st.none()), st.one_of(st.none(), st.sampled_from(["Airtable", "Acme"]),
+                                                                       _FIELD)),
+                min_size=1, max_size=7),
+       st.booleans(), st.randoms(use_true_random=False))
+def test_tag_skills_is_find_per_role_whatever_the_order_and_chunking(matcher, rows, with_company, rnd):
     """One row per (role, term) mentioned, with the strongest status of the term's hits
-    (:meth:`SkillMatcher.find`): the same whether the roles are read in one chunk or in chunks
-    of two, in any order, twice; SKILL_HITS_COLUMNS; roles without text counted; input unchanged."""
+    (:meth:`SkillMatcher.find`, with the role's company when ``company_col`` is given): the
+    same whether the roles are read in one chunk or in chunks of two, in any order, twice;
+    SKILL_HITS_COLUMNS; roles without text counted; input unchanged."""
+    texts = [t for t, _ in rows]
     roles = pd.DataFrame({
         "posting_id": [f"p{i // 2}" for i in range(len(texts))],
         "role_index": [i % 2 for i in range(len(texts))],
         "requirements_text": pd.Series(texts, dtype=object),
+        "company": pd.Series([c for _, c in rows], dtype=object),
     })
+    company_col = "company" if with_company else None
     before = roles.copy()
-    out = tag_skills(roles, matcher=matcher, progress=False)
+    out = tag_skills(roles, matcher=matcher, company_col=company_col, progress=False)
     pd.testing.assert_frame_equal(roles, before)
     assert list(out.columns) == SKILL_HITS_COLUMNS
     assert out.attrs["roles_in"] == len(roles)
     assert out.attrs["roles_without_text"] == sum(t is None for t in texts)
     rank = {"negated": 0, "preferred": 1, "required": 2}
     want = set()
-    for pid, ri, t in roles.itertuples(index=False):
+    for pid, ri, t, company in roles.itertuples(index=False):
         best: dict[str, str] = {}
-        for h in matcher.find(t):
+        for h in matcher.find(t, company if with_company else None):
             if h.taxonomy_id not in best or rank[h.status] > rank[best[h.taxonomy_id]]:
                 best[h.taxonomy_id] = h.status
         want |= {(pid, ri, tid, st_) for tid, st_ in best.items()}
@@ -598,9 +609,9 @@ def test_tag_skills_is_find_per_role_whatever_the_order_and_chunking(matcher, te
     order = list(range(len(roles)))
     rnd.shuffle(order)
     with mock.patch.object(skills_mod, "_CHUNK_ROLES", 2):
-        chunked = tag_skills(roles.iloc[order], matcher=matcher, progress=False)
+        chunked = tag_skills(roles.iloc[order], matcher=matcher, company_col=company_col, progress=False)
     key = ["posting_id", "role_index", "taxonomy_id"]
     pd.testing.assert_frame_equal(
         chunked.sort_values(key).reset_index(drop=True), out.sort_values(key).reset_index(drop=True)
     )
-    pd.testing.assert_frame_equal(tag_skills(roles, matcher=matcher, progress=False), out)
+    pd.testing.assert_frame_equal(tag_skills(roles, matcher=matcher, company_col=company_col, progress=False), out)
