@@ -744,3 +744,110 @@ def test_bad_spelling_file_is_named(tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         T.taxonomy.cache_clear()
+
+
+# --------------------------------------------------------------------------- asks read from the blind split's errors
+
+SHARED_LIST = (
+    "Larkspur Labs | Boise, ID | ONSITE\n\n"
+    "Open roles:\n- Backend Engineer\n- Product Manager\n- Product Designer\n\n"
+    "{line}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "technical"),
+    [
+        # a hiring sentence that lists the PM's kind with the others and qualifies them all
+        ("We hire developers, designers and product people with comfort deploying new technologies.", 1),
+        ("We're looking for engineers, designers, product managers, and more, who can evaluate emerging "
+         "technologies.", 1),
+        # the list itself names areas hired, not skills asked of the PM
+        ("We are looking for talent in many areas including back end development, product management, "
+         "data science, and sales.", 0),
+        # a sentence about the engineers alone is theirs (T4)
+        ("We hire developers with comfort deploying new technologies.", 0),
+    ],
+)
+def test_a_hiring_sentence_that_lists_the_pm_asks_of_it(line, technical):
+    r = one(SHARED_LIST.format(line=line))
+    assert r["is_pm_role"] == 1 and r["pm_requires_technical"] == technical
+
+
+@pytest.mark.parametrize(
+    ("ask", "technical"),
+    [
+        ("In-depth understanding of the technology stack and the release cycle.", 1),  # the stack asked
+        ("This position requires strong business and engineering acumen.", 1),  # acumen, and "requires" asks
+        ("Work directly with clients to implement technical solutions.", 1),  # T7: a duty that needs the skill
+        ("You will work with clients to implement our roadmap.", 0),  # a duty with no technical object
+        ("Our technology stack is Elixir and Postgres.", 0),  # the company's stack (T4)
+        ("You have a business or computer science background.", 0),  # P1: a business background satisfies it
+        ("You have a computer science or engineering background.", 1),  # every option technical
+    ],
+)
+def test_asks_in_the_pm_requirements(ask, technical):
+    r = one(f"Quillmere | Product Manager | Remote\n\nRequirements:\n* Five years of product work.\n* {ask}\n")
+    assert r["pm_requires_technical"] == technical, r["technical_terms"]
+
+
+def test_an_either_or_background_with_a_business_option_is_no_background():
+    r = one("Quillmere | Product Owner | Remote\n\nPOs usually come from a finance or software engineering background.")
+    assert (r["pm_requires_technical"], r["pm_requires_eng_background"]) == (0, 0)
+
+
+def test_a_technology_and_business_background_is_an_engineering_background():
+    r = one("Quillmere | Product Manager Growth | Zurich\n\nYou have a strong technology and business background.")
+    assert (r["pm_requires_technical"], r["pm_requires_eng_background"]) == (1, 1)
+
+
+def test_a_duty_line_read_as_a_title_does_not_end_the_pm_section():
+    text = (
+        "Fennick\nSenior Product Manager\nNew York, NY\n\n"
+        "As a Senior Product Manager you will own our reporting product.\n\n"
+        "Job Description:\n\n"
+        "Manage a small team of project managers\n"
+        "Gather feedback from customers\n"
+        "Work directly with clients to implement technical solutions and gather feedback.\n"
+    )
+    assert one(text)["pm_requires_technical"] == 1
+
+
+def test_a_preference_of_one_pm_survives_a_requirement_of_another():
+    text = (
+        "Orrin | Berlin | ONSITE\n"
+        "Backend Engineer: Go https://orrin.example/jobs/1\n"
+        "Product Manager: Technical background, fintech experience strongly preferred https://orrin.example/jobs/2\n"
+        "Director of Product Management: Technical background, 5+ years fintech https://orrin.example/jobs/3\n"
+    )
+    r = one(text)
+    assert (r["pm_requires_technical"], r["pm_prefers_technical"]) == (1, 1)
+
+
+def test_the_product_function_as_hirer_addresses_its_paragraph():
+    text = (
+        "Tollgate Maps | Denver, CO\n\n"
+        "We're hiring engineers as well as product managers this year. Our Ruby developers work on search.\n\n"
+        "Product is looking to bring on people with travel knowledge. You'll be expected to be able to talk "
+        "shop with the engineers you work with.\n"
+    )
+    assert one(text)["pm_requires_technical"] == 1
+
+
+def test_a_sentence_with_the_pm_as_subject_is_its_text():
+    text = (
+        "Oslo | Head of Engineering, Product Manager, UX Designer | ONSITE\n\n"
+        "The team is looking for a Head of Engineering that has a strong technical background.\n\n"
+        "The Product Manager should ideally have a technical background and a few years of product work.\n"
+        "The UX Designer will own our design system.\n"
+    )
+    r = one(text)
+    assert (r["pm_requires_technical"], r["pm_prefers_technical"]) == (0, 1)
+
+
+def test_working_with_people_is_no_address_to_every_hire():
+    from trendlab.label import cues
+
+    c = cues()
+    assert c.all_roles.search("we need smart people to help us grow")
+    assert not c.all_roles.search("if you love working with people we can make it work")

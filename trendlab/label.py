@@ -143,6 +143,9 @@ class LabelCues:
     market: re.Pattern[str]
     domain: re.Pattern[str]
     domain_head: re.Pattern[str]
+    pm_kind: re.Pattern[str]
+    nontech_option: re.Pattern[str]
+    pm_hires: re.Pattern[str]
     domain_ask: re.Pattern[str] = field(default=re.compile(r"(?!)"))
 
 
@@ -202,11 +205,11 @@ def _domain_ask(domain: str, head: str = r"(?!)") -> re.Pattern[str]:
     items = rf"{item}(?:\s*(?:,\s*(?:and\s+|or\s+)?|/|&|\s+and\s+|\s+or\s+)\s*{item})*"
     market = r"(?!\s+(?:industry|industries|market|markets|space|sector|landscape))"
     noun = r"(?:experience|background|chops|expertise|knowledge|skills?)"
-    # "experience working with ...": the work the experience was gained in
+    # "experience working with ...", "experience in delivering ...": the work the experience was gained in
     verb = r"(?:(?:working|building|developing|deploying|shipping|using)\s+)?"
     return re.compile(
         rf"\b{items}{market}(?:\s+product)?\s+{noun}\b"
-        rf"|\b{noun}\s+{verb}(?:in|with|of|on)\s+(?:an?\s+|the\s+)?{items}\b{market}"
+        rf"|\b{noun}\s+{verb}(?:in|with|of|on)\s+{verb}(?:an?\s+|the\s+)?{items}\b{market}"
         rf"(?!\s*(?:,\s*|\s+)(?:or|and/or)\s+(?!{d})\w)"
     )
 
@@ -530,7 +533,9 @@ def _address_runs(plain: list[str], low_units: list[str], units: list[Unit], c: 
     """Units of shared text that an address to every hire covers.
 
     A run starts at a unit that addresses every hire ("we need individuals with ...", "all
-    roles") and goes on through the units after it in its paragraph; it ends at a heading, a
+    roles", a hiring sentence that lists the PM with other roles and qualifies them all: "we
+    hire developers, designers and product people with ...", the product function as the hirer:
+    "Product is looking to bring on people with ...") and goes on through the units after it in its paragraph; it ends at a heading, a
     new paragraph, or a unit about another role. A hiring sentence that lists the PM among
     the other roles does not end it.
     """
@@ -539,15 +544,37 @@ def _address_runs(plain: list[str], low_units: list[str], units: list[Unit], c: 
     for i, (u, p, low) in enumerate(zip(units, plain, low_units, strict=True)):
         if u.paragraph != para:
             run, para = False, u.paragraph
-        names_other = _about_other_role(low, c) and not (c.hiring.search(p) and c.mention.search(p))
+        names_other = _about_other_role(low, c) and _lists_pm(p, c) is None
         if u.heading or names_other:
             run = bool(c.all_roles.search(p)) and not names_other
             continue
-        if c.all_roles.search(p):
+        if c.all_roles.search(p) or c.pm_hires.search(p) or _lists_pm(p, c) is not None:
             run = True
         if run:
             covered.add(i)
     return covered
+
+
+# the rest of a list of hires after the PM, then the clause that qualifies them all
+_LIST_QUALIFIER = re.compile(
+    r"(?:\s*(?:,|&|/|\band\b|\bor\b)\s*(?:and\s+|or\s+)?(?:[\w+-]+\s+){0,3}?[\w+-]+){0,6}\s*,?\s*(?<=\s)(?P<q>with|who|that)\b"
+)
+
+
+def _lists_pm(p: str, c: LabelCues) -> int | None:
+    """Where the asks begin in a hiring sentence that lists the PM among other roles and goes on
+    to qualify them all ("we hire developers, designers and product people with ..."): what the
+    qualifier asks, it asks of every role of the list, the PM too. None when the unit is no such
+    sentence; the list itself names areas hired, not skills asked ("... back end development,
+    product management, data science")."""
+    hire = c.hiring.search(p)
+    if hire is None:
+        return None
+    for m in (*c.mention.finditer(p, hire.end()), *c.pm_kind.finditer(p, hire.end())):
+        q = _LIST_QUALIFIER.match(p, m.end())
+        if q is not None:
+            return q.start("q")
+    return None
 
 
 _AS_OBJECT = re.compile(r"\b(?:with|to|alongside|and|by|from|among|between|that|which|whom|help|helps|enable|enables|empower|support|supports|like)\b")
@@ -577,7 +604,7 @@ def _admissible(
         not u.heading
         and u.section != "other"
         and not c.not_ask.search(p)
-        and not _about_other_role(low, c)
+        and (not _about_other_role(low, c) or (shared and i in addressed and _lists_pm(p, c) is not None))
         and (section or u.section in ("ask", "pref") or bool(c.ask.search(p)))
         and (not shared or i in addressed)
         for i, (u, p, low) in enumerate(zip(units, plain, low_units, strict=True))
@@ -612,6 +639,9 @@ def _read_asks(
     plain = [text[u.start : u.end].lower() for u in units]
     ok = [True] * len(units) if whole else _admissible(plain, low_units, units, c, shared=shared, section=section)
     spans = [(u.start, u.end) for u, good in zip(units, ok, strict=True) if good]
+    if shared:
+        # a hiring sentence that lists the PM with other roles asks only in its qualifier
+        spans = [(a + _qualifier_at(text[a:b].lower(), c), b) for a, b in spans]
     for (a, b), u in zip(spans, [u for u, good in zip(units, ok, strict=True) if good], strict=True):
         # header fields and pay state no requirement (S2)
         if not whole and not _FIELDS_LINE.search(text[a:b]) and len(_WORDS.findall(_PAY.sub(" ", text[a:b]))) >= MIN_ASK_WORDS:
@@ -663,6 +693,13 @@ def _read_asks(
     return ev
 
 
+def _qualifier_at(p: str, c: LabelCues) -> int:
+    """Offset of the qualifier of a hiring sentence that lists the PM with other roles (0 when
+    the unit is no such sentence, or names no other role)."""
+    at = _lists_pm(p, c) if _about_other_role(p, c) else None
+    return at or 0
+
+
 _FIELDS_LINE = re.compile(r"\|.*\|")
 _PAY = re.compile(r"[$€£]\s?[\d.,]+\s*[kK]?(?:\s*[-–]\s*[$€£]?\s?[\d.,]+\s*[kK]?)?(?:\s*(?:usd|eur|gbp|\+\s*equity))?", re.I)
 _ASKED = re.compile(r"\b(?:experience|skills?|knowledge|proficien\w*|expert\w*|familiar\w*|background|degree|able|abilit\w+)\b")
@@ -685,7 +722,25 @@ def _not_a_skill_ask(low: str, start: int, end: int, c: LabelCues) -> bool:
         found = list(cue.finditer(low, clause_start, start))
         if found and not _ASKED.search(low, found[-1].end(), start):
             return True
+    if _nontech_alternative(low, start, end, c):
+        return True
     return bool(c.market.match(low, end)) or bool(c.other_role.match(low, _LIST_ON.match(low, end).end()))
+
+
+# "a finance or [software] engineering background": the words of the mention's own item may come between
+_OR_BEFORE = re.compile(r"([\w\s,/-]{0,40}?)\b(?:or|and/or)\s+(?:an?\s+|other\s+)?(?:[\w-]+\s+){0,2}$")
+_OR_AFTER = re.compile(r"\s*(?:,\s*)?(?:or|and/or)\s+(?:an?\s+|other\s+)?([\w-]+(?:\s+[\w-]+)?)")
+
+
+def _nontech_alternative(low: str, start: int, end: int, c: LabelCues) -> bool:
+    """The mention is one option of an either-or whose other option is not technical ("a business
+    or computer science background", "a degree in CS or finance"): a non-technical hire meets
+    the ask, so it asks no technical skill (P1)."""
+    before = _OR_BEFORE.search(low, max(0, start - 60), start)
+    if before and c.nontech_option.search(before.group(1).rsplit(" in ", 1)[-1]):
+        return True
+    after = _OR_AFTER.match(low, end)
+    return bool(after and c.nontech_option.match(after.group(1)))
 
 
 # the rest of a list of skills a mention starts: "Java[ and C++] developers"
@@ -843,6 +898,10 @@ _TITLE_LINE_REST = re.compile(r"^\s*(?:$|[-–—:|(\[,/→=*#_~]|->|https?://|w
 _DECORATION_LEAD = re.compile(r"^\s*([-=*#_~]{2,}|#)")
 
 
+# a verb and its object where a title would be: "Manage a small team of project managers", "Lead our ..."
+_SENTENCE_WORD = re.compile(r"^\W*[a-z]+\s+(?:a|an|the|our|your|their|its)\s", re.IGNORECASE)
+
+
 def _opens_role_line(line: str, titles: list[str], c: LabelCues) -> bool:
     """A line that opens with a role title: one of ``titles``, or words before its first separator
     that read as one ("Backend Engineer - Help us ...", "- Sales Associate (Part-time)|")."""
@@ -856,7 +915,8 @@ def _opens_role_line(line: str, titles: list[str], c: LabelCues) -> bool:
     lead = parts[0].strip(" :-–—*#=")
     if len(parts) == 1 and len(body.split()) > 8:
         return False  # a sentence, not a title line
-    return bool(lead) and as_title(lead) is not None
+    # a duty line ("Manage a small team of project managers") is no title line
+    return bool(lead) and as_title(lead) is not None and not _SENTENCE_WORD.search(lead)
 
 
 def _role_heading(line: str, c: LabelCues) -> bool:
@@ -981,6 +1041,29 @@ def _addressed_own(text: str, title: str, c: LabelCues) -> str:
     return ""
 
 
+_SUBJECT_VERB = re.compile(
+    r"\s+(?:should|will|must|needs?\s+to|would|is\s+expected|has|have|is\s+responsible|owns?|leads?|takes?)\b", re.IGNORECASE
+)
+_SUBJECT_LEAD = re.compile(r"(?:^|(?<=[.!?]\s))\s*(?:the|our|this|a|an|your)?\s*$", re.IGNORECASE)
+
+
+def _subject_own(text: str, title: str) -> str:
+    """Text a PM role owns as the subject of a sentence when nothing else gave it any: from a
+    sentence that opens with the title as its subject ("The Product Manager should ideally have
+    ...") to the end of its line, the paragraph of a post written one paragraph a line."""
+    low, t = text.lower(), title.lower()
+    at = low.find(t)
+    while at != -1:
+        line_start = low.rfind("\n", 0, at) + 1
+        if _SUBJECT_LEAD.search(low[line_start:at]) and _SUBJECT_VERB.match(low, at + len(t)):
+            starts = [line_start] + [line_start + m.end() for m in re.finditer(r"[.!?]\s+", low[line_start:at])]
+            sent = starts[-1]
+            end = low.find("\n", at)
+            return text[sent : end if end != -1 else len(text)]
+        at = low.find(t, at + len(t))
+    return ""
+
+
 def _restore_breaks(part: str, text: str) -> str:
     """``part``, lines taken from ``text`` in order, with a blank line wherever ``text`` had one
     between them or skipped lines: the splitter joins the lines it keeps, and a paragraph is a
@@ -1043,7 +1126,9 @@ def _pm_role_evidence(
     if not pm:
         return []
     pm_titles = {r.title for r in pm}
-    others = [t for t, *_ in roles if t not in pm_titles]
+    # a duty line the splitter took for a title ("Manage a small team of project managers")
+    # is a sentence: it ends no PM section
+    others = [t for t, *_ in roles if t not in pm_titles and not _SENTENCE_WORD.search(t)]
     for role in pm:
         section = _section_own(text, role.title, [t for t in others if t.lower() not in role.title.lower()], c)
         if section is not None:
@@ -1059,7 +1144,7 @@ def _pm_role_evidence(
         elif not role.own.strip() and others:
             role.own = _layout_own(text, role.title, others, c)
             if not role.own.strip():
-                role.own = _addressed_own(text, role.title, c)
+                role.own = _addressed_own(text, role.title, c) or _subject_own(text, role.title)
                 role.addressed = bool(role.own)
     return [(role, _evidence(role, text, others, matcher, c)) for role in pm]
 
@@ -1071,7 +1156,11 @@ def _label_one(found: list[tuple[_PmRole, _Evidence]]) -> dict:
     ev = _Evidence()
     for _role, role_ev in found:
         ev.merge(role_ev)
-    return {"is_pm_role": 1, **ev.flags(), "pm_titles": ";".join(dict.fromkeys(r.title for r, _ in found))}
+    flags = ev.flags()
+    # a term one PM is asked as a preference and another as a requirement is still preferred
+    # for the first (rule M): the merged terms keep only the strongest status
+    flags["pm_prefers_technical"] = max(int(role_ev.flags()["pm_prefers_technical"]) for _r, role_ev in found)
+    return {"is_pm_role": 1, **flags, "pm_titles": ";".join(dict.fromkeys(r.title for r, _ in found))}
 
 
 # --------------------------------------------------------------------------- many posts
