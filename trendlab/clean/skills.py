@@ -272,14 +272,19 @@ _AMB, _GUARDED, _DESCRIBED = 1, 2, 4
 # view is taken, so that matching ignores case exactly as ``re.IGNORECASE`` does.
 _FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
 _FOLD_CHARS = "\u0130\u0131\u017f\u212a"
-_HAS_FOLD = re.compile(f"[{_FOLD_CHARS}]").search  # one pass over a text, not one per character
+
+
+def _has_fold(t: str) -> bool:
+    # four substring searches (instant in a Latin-1 string) beat a regex character class
+    return "\u017f" in t or "\u0130" in t or "\u0131" in t or "\u212a" in t
+
 _PURE = re.compile("[a-z_+#]+")  # a key that is its own view
 _TRUSTED, _COMPARE, _LOOKUP = 0, 1, 2  # how a match of a key's view is checked against the text
 _P_TERM, _P_ANCHOR, _P_CONTRAST, _P_OTHER = 0, 1, 2, 3  # what a match is, for _scan_many
 
 
 def _view(text: str) -> str:
-    if not text.isascii() and _HAS_FOLD(text):
+    if not text.isascii() and _has_fold(text):
         text = text.translate(_FOLD)
     return text.encode("ascii", "replace").translate(_VIEW).decode("ascii")
 
@@ -615,7 +620,7 @@ class SkillMatcher:
         contrast-word starts, and the flags of the terms found (``_AMB | _GUARDED | _DESCRIBED``)."""
         n = len(t)
         ascii_ = t.isascii()
-        folded = t if ascii_ or not _HAS_FOLD(t) else t.translate(_FOLD)
+        folded = t if ascii_ or not _has_fold(t) else t.translate(_FOLD)
         # view[i + 1] is t[i]: a match ending before view[k] is a key ending before t[k - 2]
         # plus the character after it (the closing space stands after a key that ends the text)
         found = self._search(b" " + folded.encode("ascii", "replace").translate(_VIEW) + b" ")
@@ -704,7 +709,7 @@ class SkillMatcher:
         out: list = [None] * len(texts)
         batch = []
         for i, t in enumerate(texts):
-            if not t.isascii() and _HAS_FOLD(t):
+            if not t.isascii() and _has_fold(t):
                 ms, anchors, contrasts, flags = self._scan(t)
                 ms, nested = self._longest(ms)
                 out[i] = (ms, anchors, contrasts, flags, nested)
@@ -1047,22 +1052,25 @@ class SkillMatcher:
 
     def _in_context(self, t: str, ms: list[_Mention]) -> list[_Mention]:
         """Keep an ambiguous mention only in a list with a confirmed one or next to a context word."""
-        confirmed = [not x[3] for x in ms]
         after_rx = self._after_rx
-        for i, x in enumerate(ms):
-            if x[3] and (after_rx.match(t, x[1]) or self._context_before(t, x[0])):
-                confirmed[i] = True
-        if all(confirmed):
+        # only the ambiguous mentions are read; the others are confirmed
+        pending = [i for i, x in enumerate(ms) if x[3]
+                   and not (after_rx.match(t, x[1]) or self._context_before(t, x[0]))]
+        if not pending:
             return ms
-        listable = [x[2] in self._listable for x in ms]
+        confirmed = [True] * len(ms)
+        for i in pending:
+            confirmed[i] = False
+        listable, n = self._listable, len(ms)
         changed = True
         while changed:  # a list "R, Go, Python" confirms left to right and back
             changed = False
-            for i, x in enumerate(ms):
+            for i in pending:
                 if confirmed[i]:
                     continue
+                x = ms[i]
                 for j in (i - 1, i + 1):
-                    if 0 <= j < len(ms) and confirmed[j] and listable[j]:
+                    if 0 <= j < n and confirmed[j] and ms[j][2] in listable:
                         a, b = (ms[j], x) if j < i else (x, ms[j])
                         gap = t[a.end : b.start]
                         if len(gap) <= self._gap_max and self._gap_rx.match(gap):
@@ -1197,17 +1205,25 @@ class SkillMatcher:
         """Drop product and low-code mentions in sentences that describe the company, not the hire."""
         keep = []
         name: str | None = ""  # the employer, looked up once when first needed
+        a = b = -1  # the last sentence read and whether it describes the company
+        described = False
+        desc_tids = self._desc_tids
         for x in ms:
-            if x.tid in self._desc_tids:
-                a, b = self._sentence_bounds(t, x.start)
-                sent = t[a:b]
-                if not self._ask_rx.search(sent):
-                    if self._subject_rx.match(sent):
-                        continue
-                    if name == "":
-                        name = self._employer(t, company, True)
-                    if name and sent.lstrip(" \t*-\u2022").lower().startswith(name.lower() + " "):
-                        continue
+            if x[2] in desc_tids:
+                if not a <= x[0] < b:  # (any position in a sentence has the same bounds)
+                    a, b = self._sentence_bounds(t, x[0])
+                    sent = t[a:b]
+                    described = False
+                    if not self._ask_rx.search(sent):
+                        if self._subject_rx.match(sent):
+                            described = True
+                        else:
+                            if name == "":
+                                name = self._employer(t, company, True)
+                            described = bool(name) and sent.lstrip(" \t*-\u2022").lower().startswith(
+                                name.lower() + " ")
+                if described:
+                    continue
             keep.append(x)
         if counts is not None and len(keep) != len(ms):
             counts[DROP_REASONS[5]] = counts.get(DROP_REASONS[5], 0) + len(ms) - len(keep)
