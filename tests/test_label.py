@@ -851,3 +851,16 @@ def test_working_with_people_is_no_address_to_every_hire():
     c = cues()
     assert c.all_roles.search("we need smart people to help us grow")
     assert not c.all_roles.search("if you love working with people we can make it work")
+
+
+def test_a_pm_named_twice_owns_the_rest_of_each_line_that_names_it():
+    text = (
+        "Brackwater | Washington, DC | Experienced full-stack developer, product manager | On-site\n\n"
+        "We're a small team fixing public services.\n\n"
+        "We're looking for:\n"
+        "* experienced full-stack engineers\n"
+        "* a product manager with a technical background (DC only)\n"
+        "* a hyper-resourceful operations person\n"
+    )
+    r = one(text)
+    assert (r["is_pm_role"], r["pm_requires_technical"], r["pm_requires_eng_background"]) == (1, 1, 1)

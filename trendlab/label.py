@@ -1115,6 +1115,7 @@ def _pm_role_evidence(
             for t, fam, tech, own, shared, _found, idx in roles
             if fam != PM_FAMILY and _BARE_PM.search(t) and classify_title(t, context="product").role_family == PM_FAMILY
         ]
+    again: dict[str, list[str]] = {}
     if reason != "not_a_job_offer":
         known = {r.title.lower() for r in pm}
         for mention in pm_mentions(text, c):
@@ -1123,6 +1124,11 @@ def _pm_role_evidence(
             if mention.title.lower() not in known and not any(mention.title.lower() in k for k in known):
                 known.add(mention.title.lower())
                 pm.append(_PmRole(mention.title, classify_title(mention.title).technical_pm, mention.rest, text, "mention"))
+            elif mention.rest:
+                # the same PM named again ("... product manager ..." in the intro, then "* a product
+                # manager with a technical background" in the list): it owns the rest of every line
+                # that names it, besides what it owns otherwise
+                again.setdefault(mention.title.lower(), []).append(mention.rest)
     if not pm:
         return []
     pm_titles = {r.title for r in pm}
@@ -1146,6 +1152,8 @@ def _pm_role_evidence(
             if not role.own.strip():
                 role.own = _addressed_own(text, role.title, c) or _subject_own(text, role.title)
                 role.addressed = bool(role.own)
+        if again.get(role.title.lower()):
+            role.own = "\n".join([role.own, *(r for r in again.get(role.title.lower(), []) if r not in role.own)]).strip("\n")
     return [(role, _evidence(role, text, others, matcher, c)) for role in pm]
 
 
