@@ -85,12 +85,15 @@ def _column(name: str, column: str, **where: str) -> list[str]:
 _TITLES = _column("title_exact.csv", "title")
 _HEADS = _column("role_cues.csv", "term", kind="head")
 _AREAS = _column("role_cues.csv", "term", kind="area")
-_LEVELS = ["Senior", "Sr.", "Junior", "Staff", "Lead", "Principal"]  # a few words of seniority.csv's patterns
+_FAMILIES = set(_column("role_families.csv", "role_family"))
+_SENIORITY = set(_column("seniority.csv", "seniority"))
+# levels as written in titles: the level names and their abbreviations ("Sr.")
+_LEVELS = sorted(s.title() for s in _SENIORITY) + [
+    f"{a.title()}." for e in sorted(_SENIORITY) for a in _column("title_abbreviations.csv", "abbreviation", expansion=e)
+]
 _SKILL_TERMS = [t for spec in _column("skills.csv", "forms") for t in expand_forms(spec)][:400] + _column(
     "skills.csv", "cs_forms"
 )
-_FAMILIES = set(_column("role_families.csv", "role_family"))
-_SENIORITY = set(_column("seniority.csv", "seniority"))
 
 # --------------------------------------------------------------------------- strategies
 
@@ -293,6 +296,10 @@ def _frame(texts: list[str | None]) -> pd.DataFrame:
     })
 
 
+# a word of a title: letters and digits ("__Backend Engineer__" is the words Backend, Engineer)
+_WORD = re.compile(r"[^\W_]+")
+
+
 def _from_post(piece: str, text: str) -> bool:
     """A piece of role text is the post's: a stripped line or inline text, or header fields
     re-joined with " | " (each field a piece of the post)."""
@@ -329,10 +336,10 @@ def test_split_roles_accounts_for_every_post_and_takes_text_from_it(texts):
         assert g["shared_text"].nunique(dropna=False) == 1
         assert len(g) > 1 or g["shared_text"].isna().all()
         text = text_of[pid]
-        words = set(re.findall(r"\w+", text))
+        words = set(re.findall(_WORD, text))
         for row in g.itertuples():
             assert row.role_title.strip(), (pid, row)
-            assert set(re.findall(r"\w+", row.role_title)) <= words, (row.role_title, text)
+            assert set(re.findall(_WORD, row.role_title)) <= words, (row.role_title, text)
             assert row.found_in in FOUND_IN and row.role_family in _FAMILIES
             assert row.requirements_source in REQUIREMENTS_SOURCES
             own, shared = row.requirements_text, row.shared_text
@@ -354,7 +361,7 @@ def test_as_title_reads_a_title_as_itself(candidate, allow_area):
     t = as_title(candidate, allow_area)
     if t is None:
         return
-    assert t.strip() and set(re.findall(r"\w+", t)) <= set(re.findall(r"\w+", candidate)), (t, candidate)
+    assert t.strip() and set(re.findall(_WORD, t)) <= set(re.findall(_WORD, candidate)), (t, candidate)
     assert as_title(t, allow_area) == t
 
 
@@ -368,9 +375,9 @@ def test_title_items_are_titles_made_of_the_segments_words(segment, strict, allo
     if out is None:
         assert strict
         return
-    words = set(re.findall(r"\w+", segment))
+    words = set(re.findall(_WORD, segment))
     for t in out:
-        assert isinstance(t, str) and t.strip() and set(re.findall(r"\w+", t)) <= words, (t, segment)
+        assert isinstance(t, str) and t.strip() and set(re.findall(_WORD, t)) <= words, (t, segment)
 
 
 def _clear_title_caches() -> None:
