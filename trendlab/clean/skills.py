@@ -268,6 +268,7 @@ _BEFORE_KEY = " +#"  # view characters a key may follow: no word character befor
 _AFTER_KEY = " 0"  # view characters a key may precede: no letter, "_", "+" or "#" after it
 # What a term mention sets in the flags _scan returns: the later passes that have work to do.
 _AMB, _GUARDED, _DESCRIBED = 1, 2, 4
+_NEAR = 8  # set by _scan_many: a kept mention may sit in a link
 # Non-ASCII characters that Python's IGNORECASE matches to ASCII letters: folded before the
 # view is taken, so that matching ignores case exactly as ``re.IGNORECASE`` does.
 _FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
@@ -712,7 +713,7 @@ class SkillMatcher:
             if not t.isascii() and _has_fold(t):
                 ms, anchors, contrasts, flags = self._scan(t)
                 ms, nested = self._longest(ms)
-                out[i] = (ms, anchors, contrasts, flags, nested)
+                out[i] = (ms, anchors, contrasts, flags | (_NEAR if any(x[4] for x in ms) else 0), nested)
             else:
                 batch.append(i)
         if not batch:
@@ -825,6 +826,7 @@ class SkillMatcher:
                                   for a, b in zip((c_ti, c_s, c_e), cols, strict=True))
         flags = np.zeros(nb, np.int64)
         np.bitwise_or.at(flags, m_ti, m_fl)
+        # (_NEAR is added below, once the mentions that may sit in a link are known)
         # mentions by start, longest first (as _scan orders them); anchors and contrast words by end
         o = np.lexsort((-m_e, m_s, m_ti))
         m_ti, m_s, m_e, m_code, m_amb = m_ti[o], m_s[o], m_e[o], m_code[o], m_amb[o]
@@ -849,6 +851,7 @@ class SkillMatcher:
         for j in np.flatnonzero((lb == 63) | (rb == 63)).tolist():
             t, s0, e0 = bt[m_ti[j]], m_s[j], m_e[j]
             near[j] = bool((s0 and t[s0 - 1] in _LINKISH) or (e0 < len(t) and t[e0] in _LINKISH))
+        flags[np.unique(m_ti[near])] |= _NEAR
         ms_all = list(map(_new_mention, zip(m_s.tolist(), m_e.tolist(), self._a_tids[m_code].tolist(),
                                             m_amb.tolist(), near.tolist(), strict=True)))
         mb = np.searchsorted(m_ti, np.arange(nb + 1)).tolist()
@@ -945,7 +948,7 @@ class SkillMatcher:
             counts[DROP_REASONS[0]] = counts.get(DROP_REASONS[0], 0) + nested
         if not ms:
             return ms, []
-        ms = self._names(t, ms, company, counts)
+        ms = self._names(t, ms, company, counts, scanned is None or bool(flags & _NEAR))
         if flags & _AMB:
             n = len(ms)
             ms = self._in_context(t, ms)
@@ -1079,16 +1082,19 @@ class SkillMatcher:
         return [x for x, ok in zip(ms, confirmed, strict=True) if ok]
 
     def _names(
-        self, t: str, ms: list[_Mention], company: str | None, counts: dict[str, int] | None
+        self, t: str, ms: list[_Mention], company: str | None, counts: dict[str, int] | None, near: bool = True
     ) -> list[_Mention]:
-        """Drop the mentions that are part of a name: inside a link or an e-mail address, or the employer."""
-        near = [i for i, x in enumerate(ms) if x[4]]
-        linked = [i for i in near if self._in_link(t, ms[i][0], ms[i][1])] if near else near
-        if linked:
-            drop = set(linked)
-            ms = [x for i, x in enumerate(ms) if i not in drop]
-            if counts is not None:
-                counts[DROP_REASONS[2]] = counts.get(DROP_REASONS[2], 0) + len(linked)
+        """Drop the mentions that are part of a name: inside a link or an e-mail address, or the employer.
+
+        ``near`` False says that no mention has a link character next to it.
+        """
+        if near:
+            in_link = self._in_link
+            kept = [x for x in ms if not (x[4] and in_link(t, x[0], x[1]))]
+            if len(kept) != len(ms):
+                if counts is not None:
+                    counts[DROP_REASONS[2]] = counts.get(DROP_REASONS[2], 0) + len(ms) - len(kept)
+                ms = kept
         if not ms:
             return ms
         spans = self._employer_spans(t, ms, company)
