@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import unicodedata
 from unittest import mock
 
 import pandas as pd
@@ -244,10 +245,16 @@ def test_html_to_text_leaves_no_tag_of_well_formed_markup(html):
 @_props(200)
 @given(st.one_of(_UNICODE, _post(), st.none()))
 @example("https://acme.example http://b.example | SWE")
+@example('"\x1fA|')
+@example("\u200bLendwell | x")
+@example("Acme / | Berlin")
+@example("Company: Company | Berlin")
 def test_company_of_is_a_short_name_from_the_lead_line_or_none(text):
     """None or a name that looks like one: non-empty, at most MAX_COMPANY_CHARS characters and
-    MAX_COMPANY_WORDS words, with a letter, not a question, not a keyword of
-    ``company_line_terms.csv``; taken from the first line (URL schemes removed). Deterministic."""
+    MAX_COMPANY_WORDS words, with a letter, not a question, not a keyword or label of
+    ``company_line_terms.csv``, no white space or invisible format character at its edges;
+    taken from the first line (URL schemes removed); written back as a lead line
+    (``name | Berlin``) it reads as itself. Deterministic."""
     name = company_of(text)
     assert company_of(text) == name
     if name is None:
@@ -255,9 +262,12 @@ def test_company_of_is_a_short_name_from_the_lead_line_or_none(text):
     assert isinstance(name, str)
     assert 0 < len(name) <= MAX_COMPANY_CHARS and 0 < len(name.split()) <= MAX_COMPANY_WORDS
     assert any(ch.isalpha() for ch in name) and not name.endswith("?")
-    assert name.casefold() not in company_terms()["not_company"]
+    terms = company_terms()
+    assert name.casefold() not in terms["not_company"] | terms["company_label"]
+    assert name == name.strip() and "Cf" not in (unicodedata.category(name[0]), unicodedata.category(name[-1]))
     first = re.sub(r"(?i)\bhttps?://", "", text.strip().split("\n", 1)[0])
     assert name in first, (name, first)
+    assert company_of(f"{name} | Berlin") == name
 
 
 @_props(25)

@@ -108,6 +108,12 @@ def test_text_of_a_saved_page_posting():
         ("", None),
         (None, None),
         ("Acme | SWE\nsecond line | ignored", "Acme"),
+        # invisible characters and white space at a name's edges are not the name
+        ("\ufeffEnergyWise | Seattle", "EnergyWise"),
+        ("\u200bLendwell, Inc | Charlotte", "Lendwell, Inc"),
+        ('"\xa0Acme" | Berlin', "Acme"),
+        ("Acme / | Berlin", "Acme"),
+        ("Company | Company | Berlin", None),  # a label is not a name
     ],
 )
 def test_company_of(text, company):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import html as htmllib
 import re
+import unicodedata
 from functools import cache
 
 import pandas as pd
@@ -172,6 +173,7 @@ def _looks_like_company(name: str) -> bool:
     return (
         any(ch.isalpha() for ch in name)
         and folded not in terms["not_company"]
+        and folded not in terms["company_label"]  # "Company | Company | x": a label, not a name
         and words[0] not in terms["sentence_start"]
         and words[-1] not in terms["role_word"]
         and not _is_place(name)
@@ -179,8 +181,26 @@ def _looks_like_company(name: str) -> bool:
     )
 
 
+def _trim(name: str) -> str:
+    """``name`` without edge punctuation, white space of any kind, or invisible format
+    characters (a byte-order mark or zero-width space pasted before a name is not part of it)."""
+    while True:
+        t = name.strip(_EDGE).strip()
+        a, b = 0, len(t)
+        while a < b and unicodedata.category(t[a]) == "Cf":
+            a += 1
+        while b > a and unicodedata.category(t[b - 1]) == "Cf":
+            b -= 1
+        if t[a:b] == name:
+            return name
+        name = t[a:b]
+
+
 def _segment(part: str) -> str:
-    return _ASIDE.sub("", part.strip(_EDGE)).strip(_EDGE).rstrip("/")
+    name, prev = _ASIDE.sub("", _trim(part)), None
+    while name != prev:  # "acme.io/" and "Acme /": a trailing slash goes, then the edge again
+        prev, name = name, _trim(name).rstrip("/")
+    return name
 
 
 def company_of(text: str | None) -> str | None:
@@ -190,11 +210,14 @@ def company_of(text: str | None) -> str | None:
     text before the first ``|``, spaced dash, `` * ``, `` // `` or ``:`` is taken, without a trailing
     aside in brackets (``Acme (YC S12)`` → ``Acme``), when it looks like a name: at most
     :data:`MAX_COMPANY_CHARS` characters and :data:`MAX_COMPANY_WORDS` words, not a keyword
-    such as REMOTE, not the start of a sentence ("We are ..."), not a job title (last word
+    such as REMOTE or a label, not the start of a sentence ("We are ..."), not a job title (last word
     "Engineer"), not a place ("Boston, MA", "London"), not a question. Early threads asked
     posters to lead with the location, so after a place (or a label such as ``Company:``)
     the next segment is tried. A URL loses its scheme (``https://acme.io`` → ``acme.io``).
-    Otherwise None. The vocabularies are in :data:`TERMS_FILE`.
+    The name never starts or ends with white space or an invisible format character (a
+    byte-order mark or zero-width space pasted before it), so written back as the lead of a
+    line (``name | ...``) it reads as itself. Otherwise None. The vocabularies are in
+    :data:`TERMS_FILE`.
 
     Examples
     --------
