@@ -481,6 +481,13 @@ class SkillMatcher:
             word = one and info[0] is None and info[3] != info[4]  # a cue anchor or a contrast word
             self._plain_cue.append((klen, key, info[3]) if word else None)
         self._search, self.engine = _searcher(self._akeys)
+        # _scan_many reads a chunk with the keys that follow a space only, and the rest from a
+        # window after each "+" and "#" ("#python"); a key after a space may start with one
+        # (".NET": " net"), so a window opens there too when the next letter may begin one
+        self._after_space = np.array([i for i, k in enumerate(self._akeys) if k[0] == " "], dtype=np.int64)
+        self._search_after_space = _searcher([self._akeys[i] for i in self._after_space.tolist()])[0]
+        self._key_width = max(map(len, self._akeys), default=1)
+        self._space_core = _byte_table("".join({k[2] for k in self._akeys if k[0] != " " and k[1] == " "}))
         # the same shortcuts as arrays over automaton keys, for reading many texts at once
         # (_scan_many): what a key is (_P_TERM, _P_ANCHOR, _P_CONTRAST or _P_OTHER: read in
         # Python), its length, its term's code in _tids, ambiguous, flags, case-sensitive
@@ -727,8 +734,23 @@ class SkillMatcher:
         # one byte per character: "?" for a non-ASCII one (the text itself is read there)
         # (two spaces at the end: the byte after a mention's right neighbour is read below)
         raw = b" " + b"  ".join([t.encode("ascii", "replace") for t in bt]) + b"  "
-        found = self._search(raw.translate(_VIEW))
+        view = raw.translate(_VIEW)
+        found = self._search_after_space(view)
         arr = np.fromiter(itertools.chain.from_iterable(found), np.int64, 3 * len(found)).reshape(-1, 3)
+        arr[:, 0] = self._after_space[arr[:, 0]]
+        va = np.frombuffer(view, np.uint8)
+        at = np.flatnonzero(((va[:-2] == 43) | (va[:-2] == 35)) & ((va[1:-1] != 32) | self._space_core[va[2:]]))
+        if len(at):  # the keys after "+" or "#": one window from each, the whole automaton over them
+            w = self._key_width
+            win = np.full((len(at), w + 2), 32, np.uint8)  # two spaces close each window
+            win[:, :w] = va[np.minimum(at[:, None] + np.arange(w), len(va) - 1)]
+            got = self._search(win.tobytes())
+            wa = np.fromiter(itertools.chain.from_iterable(got), np.int64, 3 * len(got)).reshape(-1, 3)
+            wa = wa[wa[:, 1] % (w + 2) == 0]  # what starts at the "+" or "#" itself
+            first = at[wa[:, 1] // (w + 2)]
+            wa[:, 2] = first + wa[:, 2] - wa[:, 1]
+            wa[:, 1] = first
+            arr = np.concatenate([arr, wa])
         idx, vs, ve = arr[:, 0], arr[:, 1], arr[:, 2]
         ti = np.searchsorted(offs - 1, vs, side="right") - 1  # the text whose view holds the start
         ok = ve <= offs[ti] + lens[ti] + 1  # ...and the end
