@@ -30,6 +30,9 @@ COLUMNS = [
 ]
 PM_LABELS = COLUMNS[3:7]
 
+#: Sizes that leave out the blind strata (drawn last), for draws that test the earlier ones.
+NO_BLIND = dict(n_blind=0, n_blind_header_extra=0, n_blind2_requirements=0, n_blind2=0, n_blind2_extra=0)
+
 
 @pytest.fixture(scope="module")
 def devset() -> pd.DataFrame:
@@ -87,9 +90,11 @@ def test_every_label_has_both_values(devset):
 
 def test_strata_and_sizes_match_the_sampler(devset):
     assert set(devset["stratum"]) == set(smp.STRATA)
-    assert set(smp.FRESH_STRATA) < set(smp.STRATA) and set(smp.BLIND_STRATA) < set(smp.STRATA)
-    assert list(smp.STRATA[-len(smp.BLIND_STRATA) :]) == list(smp.BLIND_STRATA)  # drawn last
-    fresh_end = len(smp.STRATA) - len(smp.BLIND_STRATA)
+    later = (smp.FRESH_STRATA, smp.BLIND_STRATA, smp.BLIND2_STRATA)
+    assert all(set(s) < set(smp.STRATA) for s in later)
+    # drawn last, in that order: fresh, blind, blind2
+    assert list(smp.STRATA[-sum(map(len, later)) :]) == [x for s in later for x in s]
+    fresh_end = len(smp.STRATA) - len(smp.BLIND_STRATA) - len(smp.BLIND2_STRATA)
     assert list(smp.STRATA[fresh_end - len(smp.FRESH_STRATA) : fresh_end]) == list(smp.FRESH_STRATA)
     per_year = devset.groupby([devset["month"].str[:4], "stratum"]).size().unstack()
     assert (per_year["random"] == smp.N_RANDOM).all()
@@ -199,8 +204,8 @@ def test_deterministic_and_independent_of_row_order():
 def test_raising_n_only_appends():
     posts = _posts()
     # the fresh strata draw from the candidate pool, which a larger candidate stratum shrinks
-    small = smp.draw_sample(posts, n_random=2, n_candidates=1, n_hard=1, n_fresh=0, n_blind=0, seed=5)
-    big = smp.draw_sample(posts, n_random=2, n_candidates=3, n_hard=1, n_fresh=0, n_blind=0, seed=5)
+    small = smp.draw_sample(posts, n_random=2, n_candidates=1, n_hard=1, n_fresh=0, **NO_BLIND, seed=5)
+    big = smp.draw_sample(posts, n_random=2, n_candidates=3, n_hard=1, n_fresh=0, **NO_BLIND, seed=5)
     merged = small.merge(big, on="posting_id", how="left", suffixes=("", "_big"))
     assert merged["stratum_big"].notna().all()
     assert (merged["stratum"] == merged["stratum_big"]).all()
@@ -214,8 +219,7 @@ def test_does_not_mutate_input():
 
 
 def test_years_argument_restricts_the_draw():
-    got = smp.draw_sample(_posts(), years=(2013,), n_random=1, n_candidates=1, n_hard=1, n_fresh=1, n_blind=0,
-                           n_blind_header_extra=0)
+    got = smp.draw_sample(_posts(), years=(2013,), n_random=1, n_candidates=1, n_hard=1, n_fresh=1, **NO_BLIND)
     assert set(got["month"].str[:4]) == {"2013"} and len(got) == 4
 
 
@@ -231,8 +235,8 @@ def test_blind_labels_were_read_before_the_labeller_changed(devset):
 
 def test_fresh_strata_come_after_the_first_and_never_change_them():
     posts = _posts()
-    without = smp.draw_sample(posts, n_random=2, n_candidates=2, n_hard=1, n_fresh=0, n_blind=0, seed=3)
-    got = smp.draw_sample(posts, n_random=2, n_candidates=2, n_hard=1, n_fresh=2, n_blind=0, seed=3)
+    without = smp.draw_sample(posts, n_random=2, n_candidates=2, n_hard=1, n_fresh=0, **NO_BLIND, seed=3)
+    got = smp.draw_sample(posts, n_random=2, n_candidates=2, n_hard=1, n_fresh=2, **NO_BLIND, seed=3)
     fresh = got[got["stratum"].isin(smp.FRESH_STRATA)]
     assert len(fresh) == 8 and set(fresh["stratum"]) == {"pm-fresh"}  # 2 per year, 4 years
     # the earlier strata are the same posts, and a fresh post is never one of them
@@ -245,13 +249,27 @@ def test_fresh_strata_come_after_the_first_and_never_change_them():
 def test_blind_strata_come_last_and_never_change_the_others():
     posts = _posts()
     kw = dict(n_random=1, n_candidates=1, n_hard=1, n_fresh=1, seed=4)
-    without = smp.draw_sample(posts, **kw, n_blind=0, n_blind_header_extra=0)
-    got = smp.draw_sample(posts, **kw, n_blind=1, n_blind_header_extra=0)
+    without = smp.draw_sample(posts, **kw, **NO_BLIND)
+    got = smp.draw_sample(posts, **kw, **(NO_BLIND | {"n_blind": 1}))
     blind = got[got["stratum"].isin(smp.BLIND_STRATA)]
     # one PM post per year is left after the earlier strata: pm-blind takes it; no requirement words
     assert len(blind) == 4 and set(blind["stratum"]) == {"pm-blind"}
     pd.testing.assert_frame_equal(got[~got["stratum"].isin(smp.BLIND_STRATA)].reset_index(drop=True), without)
     assert not set(blind["posting_id"]) & set(without["posting_id"])
+
+
+def test_blind2_strata_are_drawn_after_blind_and_never_change_it(devset):
+    posts = _posts()
+    kw = dict(n_random=1, n_candidates=1, n_hard=1, n_fresh=1, seed=4)
+    without = smp.draw_sample(posts, **kw, **(NO_BLIND | {"n_blind": 1}))
+    got = smp.draw_sample(posts, **kw, **(NO_BLIND | {"n_blind": 1, "n_blind2": 1, "n_blind2_extra": 1}))
+    pd.testing.assert_frame_equal(got[~got["stratum"].isin(smp.BLIND2_STRATA)].reset_index(drop=True), without)
+    assert not set(got.loc[got["stratum"].isin(smp.BLIND2_STRATA), "posting_id"]) & set(without["posting_id"])
+    # the committed blind2 labels hold enough technical asks to measure the labeller's sensitivity
+    b2 = devset[devset["stratum"].isin(smp.BLIND2_STRATA)]
+    pm = b2[b2["is_pm_role"].eq("1")]
+    assert set(b2["stratum"]) == set(smp.BLIND2_STRATA) and len(pm) >= 100
+    assert pm["pm_requires_technical"].eq("1").sum() >= 15
 
 
 def test_blind_header_extra_draws_header_posts_after_the_other_blind_strata():
@@ -262,7 +280,7 @@ def test_blind_header_extra_draws_header_posts_after_the_other_blind_strata():
     })
     none = dict(n_random=0, n_candidates=0, n_hard=0, n_requirements=0, n_header=0, n_title_line=0,
                 n_fresh=0, n_fresh_requirements=0, n_fresh_header=0, n_fresh_title_line=0)
-    got = smp.draw_sample(posts, **none, n_blind=1, n_blind_header_extra=2)
+    got = smp.draw_sample(posts, **none, **(NO_BLIND | {"n_blind": 1, "n_blind_header_extra": 2}))
     # pm-blind, -requirements and -header take one each; title-line finds no later PM line
     assert got.groupby("stratum").size().to_dict() == {
         "pm-blind": 1, "pm-blind-header": 1, "pm-blind-header-extra": 2, "pm-blind-requirements": 1,

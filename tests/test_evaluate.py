@@ -79,7 +79,7 @@ def test_score_counts_pm_measures_over_labelled_pm_posts():
 
 def test_blind_strata_are_their_own_split_after_fresh():
     lab = _labelled().assign(stratum=["pm-blind", "pm-fresh", "random", "pm-blind-header-extra", "random", "random"])
-    assert ev.split_of("p0", "pm-blind-title-line") == "blind"
+    assert ev.split_of("p0", "pm-blind-title-line") == "blind" and ev.split_of("p0", "pm-blind2") == "blind2"
     t = ev.score(lab, ("is_pm_role",)).set_index("split")
     assert t.index.tolist() == ["tuning", "held_out", "fresh", "blind", "all"]
     assert t.loc["blind", "n"] == 2 and t.loc["fresh", "n"] == 1
@@ -163,8 +163,8 @@ def test_committed_rates_were_measured_on_the_committed_devset():
     dev = ev.read_devset()
     # the correction reads the blind rows; the whole-set rows cover every post
     rates = read_rates().set_index("measure")
-    assert rates.attrs["split"] == ev.CORRECTION_SPLIT == "blind"
-    blind = ev.splits_of(dev).eq("blind")
+    assert rates.attrs["split"] == ev.CORRECTION_SPLIT == "blind2"
+    blind = ev.splits_of(dev).eq("blind2")
     assert rates.loc["is_pm_role", "sens_n"] + rates.loc["is_pm_role", "spec_n"] == int(blind.sum()) > 100
     whole = read_rates(split="all").set_index("measure")
     assert whole.loc["is_pm_role", "sens_n"] + whole.loc["is_pm_role", "spec_n"] == len(dev)

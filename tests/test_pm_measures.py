@@ -362,18 +362,18 @@ def test_read_rates_takes_the_whole_set_row(tmp_path) -> None:
     assert r[["tp", "fn", "tn", "fp"]].values.tolist() == [[41, 5, 81, 5]] and r.attrs["split"] == "all"
 
 
-def test_read_rates_prefers_the_blind_posts(tmp_path) -> None:
+def test_read_rates_prefers_the_newest_blind_posts(tmp_path) -> None:
     # rates of the newest posts no rule was designed on: tuned-on rows would flatter the labeller
     f = tmp_path / "rates.csv"
-    write_rates(f, ["pm_requires_technical,tuning,20,0,40,0", "pm_requires_technical,fresh,8,2,30,3",
-                    "pm_requires_technical,blind,7,6,86,2", "pm_requires_technical,all,35,8,156,5"],
+    write_rates(f, ["pm_requires_technical,tuning,20,0,40,0", "pm_requires_technical,blind,12,1,87,1",
+                    "pm_requires_technical,blind2,17,3,111,3", "pm_requires_technical,all,49,4,238,4"],
                 header="measure,split,tp,fn,tn,fp")
     r = P.read_rates(f)
-    assert r[["tp", "fn", "tn", "fp"]].values.tolist() == [[7, 6, 86, 2]] and r.attrs["split"] == "blind"
-    assert P.read_rates(f, split="all")["tp"].tolist() == [35]
-    assert P.read_rates(f, split="fresh")["tp"].tolist() == [8]
+    assert r[["tp", "fn", "tn", "fp"]].values.tolist() == [[17, 3, 111, 3]] and r.attrs["split"] == "blind2"
+    assert P.read_rates(f, split="all")["tp"].tolist() == [49]
+    assert P.read_rates(f, split="blind")["tp"].tolist() == [12]
     t = P.add_pm_corrected(corrected_input(), r, method="delta")
-    assert "measured per post on the blind posts of the development set" in t.loc[0, "correction"]
+    assert "measured per post on the blind2 posts of the development set" in t.loc[0, "correction"]
 
 
 @pytest.mark.parametrize(

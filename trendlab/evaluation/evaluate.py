@@ -15,8 +15,13 @@ confusion counts, for these splits of the set:
     test.
 ``blind``
     The blind strata (:data:`trendlab.evaluation.sample.BLIND_STRATA`), drawn and labelled by
-    reading before any rule was changed after the fresh errors were read: the honest
-    measurement, and the rates the misclassification correction applies (:data:`CORRECTION_SPLIT`).
+    reading before the labeller was revised on the fresh errors; measured once after that
+    revision, then read to revise it again (spent).
+``blind2``
+    The second blind strata (:data:`trendlab.evaluation.sample.BLIND2_STRATA`), drawn and
+    labelled by reading before the revision on the blind errors and never read to design a rule:
+    the honest measurement, and the rates the misclassification correction applies
+    (:data:`CORRECTION_SPLIT`).
 ``all``
     Every post.
 
@@ -34,7 +39,7 @@ labeller misses counts as predicted 0, so a missed PM role costs recall here too
 
 The measured rates are written to ``rates.csv`` (one row per measure and split, with the
 development set's SHA-256 and the skill taxonomy version), where
-:func:`trendlab.measure.pm.read_rates` reads the ``blind`` rows to correct shares for
+:func:`trendlab.measure.pm.read_rates` reads the ``blind2`` rows to correct shares for
 misclassification (Rogan-Gladen): rates measured on posts the rules were fitted to would be
 too good, and would under-correct.
 
@@ -59,18 +64,19 @@ from pathlib import Path
 import pandas as pd
 
 from trendlab import config
-from trendlab.evaluation.sample import BLIND_STRATA, FRESH_STRATA
+from trendlab.evaluation.sample import BLIND2_STRATA, BLIND_STRATA, FRESH_STRATA
 
 DEVSET = config.PACKAGE_DIR / "evaluation" / "devset.csv"
 RATES = config.PACKAGE_DIR / "evaluation" / "rates.csv"
 HALVES = ("tuning", "held_out")
 FRESH = "fresh"
 BLIND = "blind"
+BLIND2 = "blind2"
 #: Splits of posts drawn after the rules were tuned, oldest first, and their strata.
-LATER_SPLITS = {FRESH: FRESH_STRATA, BLIND: BLIND_STRATA}
+LATER_SPLITS = {FRESH: FRESH_STRATA, BLIND: BLIND_STRATA, BLIND2: BLIND2_STRATA}
 SPLITS = (*HALVES, *LATER_SPLITS, "all")
 #: The split whose rates correct the shares: the newest posts no rule was designed on.
-CORRECTION_SPLIT = BLIND
+CORRECTION_SPLIT = BLIND2
 #: Measures reported first (with targets), then the secondary ones.
 MEASURES = ("is_pm_role", "pm_requires_technical", "pm_requires_eng_background")
 SECONDARY = ("pm_prefers_technical", "pm_requirements_stated")
@@ -96,12 +102,12 @@ def half_of(posting_id: object) -> str:
 
 
 def split_of(posting_id: object, stratum: object = "") -> str:
-    """The split of a development post: ``fresh`` or ``blind`` for a post of those strata, else its half.
+    """The split of a development post: ``fresh``, ``blind`` or ``blind2`` for a post of those strata, else its half.
 
     Examples
     --------
-    >>> split_of("3652166"), split_of("3652166", "pm-fresh"), split_of("3652166", "pm-blind-header")
-    ('tuning', 'fresh', 'blind')
+    >>> split_of("3652166"), split_of("3652166", "pm-fresh"), split_of("3652166", "pm-blind2-extra")
+    ('tuning', 'fresh', 'blind2')
     """
     for split, strata in LATER_SPLITS.items():
         if stratum in strata:
@@ -202,8 +208,8 @@ def score(labelled: pd.DataFrame, measures: tuple[str, ...] = (*MEASURES, *SECON
     Returns
     -------
     DataFrame
-        One row per measure and split (:data:`SPLITS`; ``fresh`` and ``blind`` only when some
-        post is in them): ``measure, split,
+        One row per measure and split (:data:`SPLITS`; the later splits only when some post is
+        in them): ``measure, split,
         population, n, tp, fn, tn, fp, sensitivity, specificity, precision, recall, f1``.
 
     Examples
@@ -242,7 +248,7 @@ class Evaluation:
     def misses(self, measure: str, split: str = "tuning") -> pd.DataFrame:
         """The posts of one split where the labeller and the hand label disagree on ``measure``.
 
-        The ``blind`` posts are a measurement: reading their misses to design a rule would spend them.
+        The ``blind2`` posts are a measurement: reading their misses to design a rule would spend them.
         """
         lab = self.labelled
         sel = splits_of(lab).eq(split) if split != "all" else pd.Series(True, index=lab.index)
@@ -331,7 +337,7 @@ def format_table(table: pd.DataFrame) -> str:
 def check_targets(table: pd.DataFrame, targets: dict[str, float] | None = None) -> list[str]:
     """Measures whose F1 is below its target on the whole set or a later split, as readable lines.
 
-    The ``fresh`` and ``blind`` splits are checked too because the whole set holds the posts the
+    The later splits (``fresh``, ``blind``, ``blind2``) are checked too because the whole set holds the posts the
     rules were designed on, where a score flatters the labeller. Empty: every target met.
 
     Examples

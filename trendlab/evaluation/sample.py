@@ -35,7 +35,11 @@ Strata, each allocated equally across the calendar years of the corpus
     another draw of the same four kinds, added once the fresh strata's errors had been read
     (and so spent), and a second draw of the ``pm-header`` kind (the posts richest in technical
     asks, since the first four held few); labelled by reading before any rule was changed after
-    they were drawn: the newest blind measurement (:data:`BLIND_STRATA`).
+    they were drawn (:data:`BLIND_STRATA`), then read to revise the labeller;
+``pm-blind2-requirements``, ``pm-blind2``, ``pm-blind2-extra``
+    a third blind draw, of the ``pm-requirements`` and ``pm-candidate`` kinds and then more of
+    the first, added once the blind strata's errors had been read; labelled by reading before
+    the labeller was revised on those errors: the newest blind measurement (:data:`BLIND2_STRATA`).
 
 Strata are drawn in that order, and a post already drawn is never drawn again. Within a
 year and stratum the posts are sorted by ``posting_id`` and shuffled by a generator seeded
@@ -102,6 +106,7 @@ STRATA: tuple[str, ...] = (
     "random", "pm-candidate", "hard-negative", "pm-requirements", "pm-header", "pm-title-line",
     "pm-fresh", "pm-fresh-requirements", "pm-fresh-header", "pm-fresh-title-line",
     "pm-blind", "pm-blind-requirements", "pm-blind-header", "pm-blind-title-line", "pm-blind-header-extra",
+    "pm-blind2-requirements", "pm-blind2", "pm-blind2-extra",
 )
 """Stratum names, in the order they are drawn."""
 
@@ -113,7 +118,12 @@ Their errors were read to revise the labeller afterwards, so they are no longer 
 BLIND_STRATA: tuple[str, ...] = (
     "pm-blind", "pm-blind-requirements", "pm-blind-header", "pm-blind-title-line", "pm-blind-header-extra",
 )
-"""Strata drawn and labelled before the labeller was revised on the fresh errors: scored as ``blind``."""
+"""Strata drawn and labelled before the labeller was revised on the fresh errors: scored as ``blind``.
+
+Their errors were read to revise the labeller afterwards, so they are no longer blind either."""
+
+BLIND2_STRATA: tuple[str, ...] = ("pm-blind2-requirements", "pm-blind2", "pm-blind2-extra")
+"""Strata drawn and labelled before the labeller was revised on the blind errors: scored as ``blind2``."""
 
 N_RANDOM = 8
 N_CANDIDATES = 22
@@ -137,6 +147,14 @@ N_BLIND = 6
 """Posts per year in the first four blind strata (:data:`BLIND_STRATA`; fewer where a year has fewer left)."""
 N_BLIND_HEADER_EXTRA = 12
 """Posts per year in ``pm-blind-header-extra``, drawn after the other blind strata were labelled."""
+N_BLIND2_REQUIREMENTS = 24
+"""Posts per year in ``pm-blind2-requirements`` (a PM title and requirement words: the posts that
+can hold a technical ask)."""
+N_BLIND2 = 4
+"""Posts per year in ``pm-blind2`` (any PM title; the only kind left in years without requirement posts)."""
+N_BLIND2_EXTRA = 40
+"""Posts per year in ``pm-blind2-extra``, more of the ``pm-blind2-requirements`` kind, drawn after the
+first two blind2 strata were labelled (they held few technical asks)."""
 
 SAMPLE_COLUMNS = ["posting_id", "month", "stratum"]
 
@@ -168,6 +186,9 @@ def draw_sample(
     n_fresh_title_line: int = N_FRESH_TITLE_LINE,
     n_blind: int = N_BLIND,
     n_blind_header_extra: int = N_BLIND_HEADER_EXTRA,
+    n_blind2_requirements: int = N_BLIND2_REQUIREMENTS,
+    n_blind2: int = N_BLIND2,
+    n_blind2_extra: int = N_BLIND2_EXTRA,
     years: tuple[int, ...] | None = None,
 ) -> pd.DataFrame:
     """Draw the stratified development sample from a postings table.
@@ -187,7 +208,10 @@ def draw_sample(
         later stratum never changes what an earlier one holds.
     n_blind, n_blind_header_extra : int
         Posts per year in the first four blind strata and in ``pm-blind-header-extra``
-        (:data:`BLIND_STRATA`), drawn last.
+        (:data:`BLIND_STRATA`).
+    n_blind2_requirements, n_blind2, n_blind2_extra : int
+        Posts per year in ``pm-blind2-requirements``, ``pm-blind2`` and ``pm-blind2-extra``
+        (:data:`BLIND2_STRATA`), drawn last.
     years : tuple of int, optional
         Years to draw from; defaults to every year present in ``postings``.
 
@@ -211,7 +235,8 @@ def draw_sample(
     >>> posts.loc[1, "text"] = "Zeta | Product Manager | 3 years of experience with SQL"
     >>> only = dict(n_random=0, n_candidates=0, n_hard=0, n_requirements=0, n_header=0, n_title_line=0,
     ...             n_fresh=0, n_fresh_requirements=0, n_fresh_header=0, n_fresh_title_line=0,
-    ...             n_blind=0, n_blind_header_extra=0)
+    ...             n_blind=0, n_blind_header_extra=0, n_blind2_requirements=0, n_blind2=0,
+    ...             n_blind2_extra=0)
     >>> draw_sample(posts, **(only | {"n_requirements": 1}))[["posting_id", "stratum"]].values.tolist()
     [['y', 'pm-requirements']]
     >>> draw_sample(posts, **(only | {"n_header": 1}))[["posting_id", "stratum"]].values.tolist()
@@ -265,6 +290,9 @@ def draw_sample(
         "pm-blind-header": frame["is_header"],
         "pm-blind-title-line": frame["is_title_line"],
         "pm-blind-header-extra": frame["is_header"],
+        "pm-blind2-requirements": frame["is_requirements"],
+        "pm-blind2": frame["is_candidate"],
+        "pm-blind2-extra": frame["is_requirements"],
     }
     size = {
         "random": n_random,
@@ -279,6 +307,9 @@ def draw_sample(
         "pm-fresh-title-line": n_fresh_title_line,
         **dict.fromkeys(BLIND_STRATA[:4], n_blind),
         "pm-blind-header-extra": n_blind_header_extra,
+        "pm-blind2-requirements": n_blind2_requirements,
+        "pm-blind2": n_blind2,
+        "pm-blind2-extra": n_blind2_extra,
     }
     drawn: list[pd.DataFrame] = []
     taken: set[str] = set()

@@ -17,7 +17,7 @@ The PM-specific measures, built on :mod:`trendlab.measure.shares`:
   cells flagged and every gap explicit. :func:`pm_role_counts` -- how many PM roles there are
   and what share of all roles they make.
 - :func:`read_rates` and :func:`add_pm_corrected` -- Rogan-Gladen corrected shares from the
-  labeller's sensitivity and specificity, measured per post on the blind development posts and
+  labeller's sensitivity and specificity, measured per post on the newest blind development posts and
   applied per role (most PM posts hold one PM role). The per-family shares have no measured
   rates and stay uncorrected.
 - :func:`fit_pm_models` -- the trend, seasonality, break and window comparison on one monthly
@@ -98,7 +98,7 @@ RATE_MEASURES = {
 #: Fewest labelled positive posts whose sensitivity a correction will use.
 MIN_RATE_POSITIVES = 5
 #: The split of ``rates.csv`` whose rates correct the shares: posts no labeller rule was designed on.
-RATE_SPLIT = "blind"
+RATE_SPLIT = "blind2"
 #: The labeller's family of a technical ask in general words ("technical enough to ..."), part of the group.
 TECHNICAL_ASK_FAMILY = "technical_understanding"
 RATE_FILE_COLUMNS = ("measure", "tp", "fn", "tn", "fp")
@@ -728,7 +728,7 @@ def read_rates(path: Path | str | None = None, *, split: str | None = None) -> p
 
     The file (written by ``trendlab evaluate``) has one row per measure with at least
     ``measure, tp, fn, tn, fp``. When it holds several rows per measure and a column names
-    them, the row of ``split`` is used: by default :data:`RATE_SPLIT` (the blind posts no rule
+    them, the row of ``split`` is used: by default :data:`RATE_SPLIT` (the newest blind posts no rule
     was designed on, whose rates do not flatter the labeller) when the file has it, else the
     whole set (``all``, ``whole`` or ``full``).
 
@@ -829,7 +829,7 @@ def add_pm_corrected(
     than chance (sensitivity + specificity <= 1).
 
     The rates are measured per post on the labelled development set (the split
-    ``rates.attrs["split"]``, by default the blind posts); applying them to role-level shares,
+    ``rates.attrs["split"]``, by default the newest blind posts); applying them to role-level shares,
     and to the ``stated`` subpopulation, assumes the labeller errs at the same rates there
     (most PM posts hold one PM role). The ``correction`` text says so.
 
