@@ -15,6 +15,8 @@ Printed:
   taxonomy term (case-insensitive forms and case-sensitive forms each as written);
 - the check that both find the same (posting, term) pairs: the matcher's raw occurrences must
   equal the baseline's exactly, and every final hit must be among them (asserted);
+- the check that the table, read in chunks, holds the hits and statuses of each text read on
+  its own (asserted);
 - the ratio of the two times.
 
 Usage::
@@ -131,6 +133,11 @@ def main(argv: list[str] | None = None) -> int:
     assert not missing and not extra, f"occurrences differ from the baseline: {len(missing)} missing, {len(extra)} extra"
     final = {(int(p), tid) for p, tid in zip(hits["posting_id"], hits["taxonomy_id"], strict=True)}
     assert final <= ours, f"{len(final - ours)} final hits are not raw occurrences"
+    # tag_skills reads texts in chunks with one automaton pass each: the same hits and statuses
+    # as reading them one by one
+    one_by_one = [(str(i), tid, st) for i, t in enumerate(texts) for tid, st in m.statuses_by_term(t).items()]
+    chunked = list(hits[["posting_id", "taxonomy_id", "status"]].itertuples(index=False, name=None))
+    assert chunked == one_by_one, f"chunked reading differs from text by text: {len(set(chunked) ^ set(one_by_one))} rows"
     print(f"same hits: {len(ours)} (posting, term) occurrences in both; after exclusions, longest match "
           f"and context rules {len(final)} remain ({len(ours) - len(final)} dropped)")
     print(f"status of kept hits: {hits['status'].value_counts().to_dict()}")

@@ -1590,7 +1590,9 @@ def tag_skills(
     """The ``skill_hits`` table: one row per (role, term) mentioned in the role's text.
 
     A term mentioned several times in a role keeps its strongest status
-    (required > preferred > negated). Roles without text yield no rows and are counted in
+    (required > preferred > negated). Each distinct text is read once, and the texts of a chunk
+    of roles in one automaton pass (the hits are those of :meth:`SkillMatcher.statuses_by_term`
+    text by text). Roles without text yield no rows and are counted in
     ``attrs["roles_without_text"]``; mentions found but not kept (inside a longer term or an
     excluded phrase, in a link, the employer's name, ...) are counted by reason in
     ``attrs["mentions_dropped"]``.
