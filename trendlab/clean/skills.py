@@ -739,7 +739,15 @@ class SkillMatcher:
         arr = np.fromiter(itertools.chain.from_iterable(found), np.int64, 3 * len(found)).reshape(-1, 3)
         arr[:, 0] = self._after_space[arr[:, 0]]
         va = np.frombuffer(view, np.uint8)
-        at = np.flatnonzero(((va[:-2] == 43) | (va[:-2] == 35)) & ((va[1:-1] != 32) | self._space_core[va[2:]]))
+        at_list: list[int] = []  # every "+" and "#" (rare: found by bytes.find, not a pass over the array)
+        for ch in b"+#":
+            i = view.find(ch)
+            while i != -1:
+                at_list.append(i)
+                i = view.find(ch, i + 1)
+        at = np.array(at_list, dtype=np.int64)
+        at = at[at < len(va) - 2]
+        at = at[(va[at + 1] != 32) | self._space_core[va[at + 2]]]
         if len(at):  # the keys after "+" or "#": one window from each, the whole automaton over them
             w = self._key_width
             win = np.full((len(at), w + 2), 32, np.uint8)  # two spaces close each window
