@@ -1224,10 +1224,11 @@ class SkillMatcher:
     def _guard(self, t: str, ms: list[_Mention], counts: dict[str, int] | None) -> list[_Mention]:
         """Drop mentions of guarded forms out of their context (``[[guard]]`` in the cue file)."""
         keep = []
+        guard_tids, guards = self._guard_tids, self._guards
         for x in ms:
-            if x.tid in self._guard_tids:
+            if x[2] in guard_tids:
                 surface = t[x.start : x.end].lower()
-                g = self._guards.get(surface) or self._guards.get(match_key(surface))
+                g = guards.get(surface) or guards.get(match_key(surface))
                 if g is not None and not _guard_passes(g, t, x.start, x.end):
                     continue
             keep.append(x)
@@ -1456,8 +1457,8 @@ class SkillMatcher:
                 if i >= 0 and x.start < scopes[i][1]:
                     out[k] = scopes[i][2]
         starts = [x[0] for x in ms]
-        hard = "".join(ch for ch in self._hard if ch in t)
-        ends = "".join(ch for ch in ".!?" if ch in t)
+        hard = "".join([ch for ch in self._hard if ch in t])
+        ends = "".join([ch for ch in ".!?" if ch in t])
         clauses: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
         for c in cues:
             # clauses never cross a line: a cue on a line without mentions changes nothing
@@ -1671,25 +1672,29 @@ def tag_skills(
             if not chunk:
                 break
             todo: dict[object, str] = {}
+            keys: list[object] = []  # each role's memo key (None: no text)
             for _, _, text, company in chunk:
                 if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+                    keys.append(None)
                     continue
                 if not isinstance(text, str):
                     raise TypeError(f"{text_col} must hold str, got {type(text).__name__}: {text!r}")
                 key = text if company is None else (text, company)
+                keys.append(key)
                 if key not in memo and key not in todo:
-                    todo[key] = _decode_markup(text)[0]
+                    # (most texts hold neither "<" nor "&": no markup to look for)
+                    todo[key] = _decode_markup(text)[0] if "<" in text or "&" in text else text
             if todo:
                 decoded = list(todo.values())
                 for (key, t), sc in zip(todo.items(), m._scan_many(decoded), strict=True):
                     dropped: dict[str, int] = {}
                     company = key[1] if isinstance(key, tuple) else None
                     memo[key] = (m._by_term(t, company, dropped, sc), dropped)
-            for pid, ridx, text, company in chunk:
-                if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+            for (pid, ridx, _, _), key in zip(chunk, keys, strict=True):
+                if key is None:
                     no_text += 1
                     continue
-                best, dropped = memo[text if company is None else (text, company)]
+                best, dropped = memo[key]
                 for k, v in dropped.items():
                     counts[k] += v
                 if best:
