@@ -1004,18 +1004,21 @@ class SkillMatcher:
         """
         starts = [x[0] for x in ms]
         keep = []
+        ls = le = -1  # the line of the anchor before and whether its anchors are kept
+        line_kept = False
         for a in anchors:
-            ls = t.rfind("\n", 0, a[0]) + 1
-            le = t.find("\n", a[0])
-            le = len(t) if le == -1 else le
-            i = bisect.bisect_left(starts, ls)
-            if i < len(starts) and starts[i] < le:
-                keep.append(a)
-                continue
-            k = le - 1
-            while k > ls and t[k] in " \t\r\xa0":
-                k -= 1
-            if t[k] == ":":
+            if not ls <= a[0] <= le:  # another line (anchors come nearly in text order)
+                ls = t.rfind("\n", 0, a[0]) + 1
+                le = t.find("\n", a[0])
+                le = len(t) if le == -1 else le
+                i = bisect.bisect_left(starts, ls)
+                line_kept = i < len(starts) and starts[i] < le
+                if not line_kept:
+                    k = le - 1
+                    while k > ls and t[k] in " \t\r\xa0":
+                        k -= 1
+                    line_kept = t[k] == ":"
+            if line_kept:
                 keep.append(a)
         return keep
 
@@ -1297,9 +1300,10 @@ class SkillMatcher:
     def _cue_spans(self, t: str, anchors: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """Cues as ``(start, end, kind)`` in text order; a cue inside a longer one is dropped."""
         found = []
+        anchor_cues, cues = self._anchors, self._cues
         for s, e, key in anchors:
-            for ci in self._anchors[key]:
-                cue = self._cues[ci]
+            for ci in anchor_cues[key]:
+                cue = cues[ci]
                 a, b = s, e
                 if cue.before is not None:
                     m = cue.before.search(t, max(0, s - 60), s)
