@@ -1219,7 +1219,8 @@ class SkillMatcher:
             if company is None:
                 return []
             low = company.lower()
-            if not any(t[x.start : x.end].lower() in low for x in ms if x.start < end):
+            # (mentions come by start: those of the first fields lead)
+            if not any(t[x[0] : x[1]].lower() in low for x in itertools.takewhile(lambda x: x[0] < end, ms)):
                 return []
         rx = self._company_name(company)[2]
         return [(m.start(), m.end()) for m in rx.finditer(t)] if rx is not None else []
