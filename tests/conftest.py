@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import threading
 from collections.abc import Callable, Iterator
@@ -91,12 +92,24 @@ def http_server() -> Iterator[LocalServer]:
     ``headers={"Content-Length": "999"}`` announces more than is sent (a truncated body).
     """
     srv = LocalServer(base_url="")
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(srv))
-    srv.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    with serving(_handler(srv)) as srv.base_url:
+        yield srv
+
+
+@pytest.fixture
+def serve() -> Callable[[type[http.server.BaseHTTPRequestHandler]], contextlib.AbstractContextManager[str]]:
+    """:func:`serving`, for tests that bring their own request handler (``with serve(H) as url``)."""
+    return serving
+
+
+@contextlib.contextmanager
+def serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on a free port of 127.0.0.1 from a thread; yields the base URL."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     t = threading.Thread(target=httpd.serve_forever, daemon=True)
     t.start()
     try:
-        yield srv
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
         httpd.server_close()

@@ -18,7 +18,6 @@ import struct
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -101,17 +100,10 @@ def _handler(srv: FaultyServer) -> type[http.server.BaseHTTPRequestHandler]:
 
 
 @pytest.fixture
-def faulty() -> Iterator[FaultyServer]:
+def faulty(serve) -> Iterator[FaultyServer]:
     srv = FaultyServer()
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(srv))
-    srv.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
-    t.start()
-    try:
+    with serve(_handler(srv)) as srv.base_url:
         yield srv
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def _leftovers(f) -> list[str]:

@@ -435,6 +435,15 @@ def _stage_context(_: dict) -> dict[str, object]:
 
 
 _ROLE_ORDER = ("month", "posting_id", "role_index")
+#: The taxonomy files that split posts into roles and classify their titles (package-relative globs).
+ROLE_VOCABULARY = (
+    "taxonomy/role_families.csv",
+    "taxonomy/role_cues.csv",
+    "taxonomy/title_*.csv",
+    "taxonomy/seniority.csv",
+    "taxonomy/technical_pm_markers.csv",
+    "taxonomy/reference_families.csv",
+)
 
 STAGES: list[Stage] = [
     Stage(
@@ -482,14 +491,7 @@ STAGES: list[Stage] = [
         needs=("postings", "roles_extracted"),
         sources=("onet", "esco"),
         modules=("trendlab.clean.roles", "trendlab.clean.titles", "trendlab.engine"),
-        data_files=(
-            "taxonomy/role_families.csv",
-            "taxonomy/role_cues.csv",
-            "taxonomy/title_*.csv",
-            "taxonomy/seniority.csv",
-            "taxonomy/technical_pm_markers.csv",
-            "taxonomy/reference_families.csv",
-        ),
+        data_files=ROLE_VOCABULARY,
         partitioned=("roles", "roles_unsplit"),
         order={"roles": _ROLE_ORDER, "roles_unsplit": ("month", "posting_id")},
         description="postings split into the roles they advertise; role titles classified",
@@ -550,12 +552,7 @@ STAGES: list[Stage] = [
         data_files=(
             "taxonomy/pm_label_cues.csv",
             "taxonomy/skill*",
-            "taxonomy/role_families.csv",
-            "taxonomy/role_cues.csv",
-            "taxonomy/title_*.csv",
-            "taxonomy/seniority.csv",
-            "taxonomy/technical_pm_markers.csv",
-            "taxonomy/reference_families.csv",
+            *ROLE_VOCABULARY,
         ),
         description="the post labeller's answers per PM role: technical asks, engineering background, stated requirements",
     ),

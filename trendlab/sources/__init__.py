@@ -70,3 +70,27 @@ def decode_problem(path: str | Path, encoding: str = "utf-8") -> str:
 
 # every CSV file the loaders read is published as UTF-8 (O*NET's with a byte-order mark)
 UTF8_EXPECTED = "the published files are UTF-8 text (a byte-order mark is accepted): re-save it as UTF-8"
+
+
+def read_utf8_csv(path: str | Path, error: type[Exception], *, label: str | None = None) -> pd.DataFrame:
+    r"""A published CSV file as a frame of strings: UTF-8, with or without a byte-order mark.
+
+    Bytes that are not UTF-8 raise ``error`` naming the line and byte (:func:`decode_problem`);
+    an empty or unparsable file raises ``error`` naming the file. ``label`` opens each message
+    (default: the path).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "f.csv"
+    >>> _ = p.write_bytes(b"\xef\xbb\xbfa,b\n1,\n")
+    >>> read_utf8_csv(p, ValueError).to_dict("records")
+    [{'a': '1', 'b': ''}]
+    """
+    label = str(path) if label is None else label
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(f"{label}: not UTF-8 text at {decode_problem(path)}; {UTF8_EXPECTED}") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise error(f"{label}: not a readable CSV file ({exc})") from exc

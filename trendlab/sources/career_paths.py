@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from trendlab.sources import UTF8_EXPECTED, Loaded, decode_problem, quarantine_frame
+from trendlab.sources import Loaded, quarantine_frame, read_utf8_csv
 
 SOURCE = "career-paths-ict"
 TITLE = "ICT career sequences from JobHop (Belgium) and Karrierewege (Germany), benchmark cut"
@@ -338,14 +338,7 @@ def concat_loaded(parts: list[Loaded]) -> Loaded:
 
 def read_csv_strict(path: Path, required: list[str], *, what: str) -> pd.DataFrame:
     """Read a CSV as strings; a clear error names the file and the missing columns."""
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CareerFormatError(
-            f"{path}: cannot read {what}: not UTF-8 text at {decode_problem(path)}; " + UTF8_EXPECTED
-        ) from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise CareerFormatError(f"{path}: cannot read {what} as CSV ({exc})") from exc
+    df = read_utf8_csv(path, CareerFormatError, label=f"{path}: cannot read {what}")
     missing = [c for c in required if c not in df.columns]
     if missing:
         raise CareerFormatError(

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from trendlab.sources import UTF8_EXPECTED, Loaded, decode_problem, quarantine_frame
+from trendlab.sources import Loaded, quarantine_frame, read_utf8_csv
 
 SOURCE = "esco"
 TITLE = "ESCO v1.x classification CSVs (occupations, ICT skills, skill groups)"
@@ -63,12 +63,7 @@ def _path(name: str, path: str | Path | None) -> Path:
 
 
 def _read(path: Path, columns: dict[str, str]) -> pd.DataFrame:
-    try:
-        raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    except UnicodeDecodeError as exc:
-        raise EscoFormatError(f"{path}: not UTF-8 text at {decode_problem(path)}; " + UTF8_EXPECTED) from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise EscoFormatError(f"{path}: not a readable ESCO CSV ({exc})") from exc
+    raw = read_utf8_csv(path, EscoFormatError)
     missing = [c for c in columns if c not in raw.columns]
     if missing:
         raise EscoFormatError(

@@ -36,7 +36,7 @@ import pandera.pandas as pa
 
 from trendlab.fetch import fetch
 from trendlab.registry import FileEntry, entry, source
-from trendlab.sources import UTF8_EXPECTED, Loaded, decode_problem, quarantine_frame
+from trendlab.sources import Loaded, quarantine_frame, read_utf8_csv
 
 SOURCE_POSTINGS = "indeed-postings"
 SOURCE_AI = "indeed-ai"
@@ -462,14 +462,7 @@ def read_file(url: str | FileEntry, kind: str) -> Loaded:
     f = url if isinstance(url, FileEntry) else entry(url)
     path = fetch(f)
     name = f.name
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise IndeedFormatError(
-            f"{name} ({path}): not UTF-8 text at {decode_problem(path)}; " + UTF8_EXPECTED
-        ) from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise IndeedFormatError(f"{name}: not a readable CSV file ({exc})") from exc
+    raw = read_utf8_csv(path, IndeedFormatError, label=f"{name} ({path})")
     return parse_frame(raw, kind, file=name, source_name=f.source)
 
 

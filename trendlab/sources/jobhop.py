@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from trendlab.sources import UTF8_EXPECTED, Loaded, decode_problem
+from trendlab.sources import Loaded, read_utf8_csv
 from trendlab.sources.career_paths import (
     CareerFormatError,
     build_spells,
@@ -75,14 +75,11 @@ def _read_table(path: Path, *, what: str) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix == ".parquet":
-            df = pd.read_parquet(path)
-            return df.astype("string")
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CareerFormatError(
-            f"{path}: cannot read {what}: not UTF-8 text at {decode_problem(path)}; " + UTF8_EXPECTED
-        ) from exc
-    except (pd.errors.ParserError, OSError, ValueError) as exc:
+            return pd.read_parquet(path).astype("string")
+        return read_utf8_csv(path, CareerFormatError, label=f"{path}: cannot read {what}")
+    except CareerFormatError:
+        raise
+    except (OSError, ValueError) as exc:
         raise CareerFormatError(f"{path}: cannot read {what} ({exc})") from exc
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from trendlab.sources import UTF8_EXPECTED, Loaded, decode_problem, quarantine_frame
+from trendlab.sources import Loaded, quarantine_frame, read_utf8_csv
 
 SOURCE = "onet"
 TITLE = "O*NET database (about release 29) as CSV"
@@ -64,13 +64,7 @@ def _path(name: str, path: str | Path | None) -> Path:
 
 def _read(path: Path, columns: dict[str, str]) -> pd.DataFrame:
     """Read every field as text, check the header, rename to tidy names."""
-    try:
-        # utf-8-sig: the O*NET export starts with a byte-order mark
-        raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    except UnicodeDecodeError as exc:
-        raise OnetFormatError(f"{path}: not UTF-8 text at {decode_problem(path)}; " + UTF8_EXPECTED) from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise OnetFormatError(f"{path}: not a readable O*NET CSV ({exc})") from exc
+    raw = read_utf8_csv(path, OnetFormatError)  # the O*NET export starts with a byte-order mark
     missing = [c for c in columns if c not in raw.columns]
     if missing:
         raise OnetFormatError(

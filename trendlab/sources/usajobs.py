@@ -30,7 +30,7 @@ from statsmodels.stats.proportion import proportion_confint
 from trendlab.fetch import fetch
 from trendlab.registry import FileEntry, entry, source
 from trendlab.schemas import SHARES
-from trendlab.sources import UTF8_EXPECTED, Loaded, decode_problem, quarantine_frame
+from trendlab.sources import Loaded, quarantine_frame, read_utf8_csv
 
 SOURCE = "usajobs"
 FILE = "product_manager_jobs.csv"
@@ -326,14 +326,7 @@ def read_file(url: str | FileEntry) -> Loaded:
     """
     f = url if isinstance(url, FileEntry) else entry(url)
     path = fetch(f)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise USAJobsFormatError(
-            f"{f.name} ({path}): not UTF-8 text at {decode_problem(path)}; " + UTF8_EXPECTED
-        ) from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise USAJobsFormatError(f"{f.name}: not a readable CSV file ({exc})") from exc
+    raw = read_utf8_csv(path, USAJobsFormatError, label=f"{f.name} ({path})")
     return parse_frame(raw, file=f.name, source_name=f.source)
 
 
