@@ -185,3 +185,34 @@ def test_real_devset_scores_match_the_committed_rates(monkeypatch):
         row = f"{r.measure:<27} {'all':<9} {int(r.n):>4} {int(r.tp):>4} {int(r.fn):>4} {int(r.tn):>4} {int(r.fp):>4}"
         assert row in res.output, (row, res.output)
     assert "is_pm_role: F1" not in res.output  # PM-role detection meets its target
+
+
+def test_f1_interval_covers_the_true_f1_at_about_the_stated_rate():
+    # a labeller with known sensitivity and specificity on posts of known prevalence: its true F1
+    # follows from them; intervals from many simulated development sets should cover it ~95% of the time
+    import numpy as np
+
+    prevalence, sens, spec, n = 0.15, 0.85, 0.97, 300
+    p_tp, p_fn = prevalence * sens, prevalence * (1 - sens)
+    p_tn, p_fp = (1 - prevalence) * spec, (1 - prevalence) * (1 - spec)
+    true_f1 = 2 * p_tp / (2 * p_tp + p_fn + p_fp)
+    rng = np.random.default_rng(1)
+    covered = widths = 0.0
+    reps = 300
+    for cells in rng.multinomial(n, [p_tp, p_fn, p_tn, p_fp], size=reps):
+        low, high = ev.f1_interval(*map(int, cells), draws=2000)
+        covered += low <= true_f1 <= high
+        widths += high - low
+    assert 0.90 <= covered / reps <= 0.99
+    # with 45 expected positives the interval is wide (about +-0.1), narrower with ten times the posts
+    assert 0.15 < widths / reps < 0.35
+    assert np.diff(ev.f1_interval(10 * 38, 10 * 7, 10 * 247, 10 * 8)) < 0.5 * np.diff(ev.f1_interval(38, 7, 247, 8))
+
+
+def test_f1_interval_edges_and_determinism():
+    assert ev.f1_interval(20, 0, 100, 0) == (1.0, 1.0)  # a perfect labeller resamples to a perfect one
+    assert all(math.isnan(x) for x in ev.f1_interval(0, 0, 30, 0))  # F1 undefined
+    assert ev.f1_interval(0, 5, 30, 5) == (0.0, 0.0)  # no true positive in any resample
+    assert ev.f1_interval(17, 3, 111, 3) == ev.f1_interval(17, 3, 111, 3)  # seeded
+    low, high = ev.f1_interval(17, 3, 111, 3)
+    assert low < ev.rates_of(17, 3, 111, 3)["f1"] < high

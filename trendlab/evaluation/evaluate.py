@@ -50,6 +50,8 @@ Examples
 (1, 1, 1, 1)
 >>> rates_of(8, 2, 85, 5)["f1"]
 0.6956521739130435
+>>> [round(x, 2) for x in f1_interval(8, 2, 85, 5)]
+[0.43, 0.88]
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from trendlab import config
@@ -84,8 +87,12 @@ SECONDARY = ("pm_prefers_technical", "pm_requirements_stated")
 TARGETS = {"is_pm_role": 0.95, "pm_requires_technical": 0.90}
 RATE_COLUMNS = [
     "measure", "split", "population", "n", "tp", "fn", "tn", "fp", "sensitivity", "specificity",
-    "precision", "recall", "f1", "devset_sha256", "taxonomy_version",
+    "precision", "recall", "f1", "f1_low", "f1_high", "devset_sha256", "taxonomy_version",
 ]
+#: Coverage, resamples and seed of the F1 interval (:func:`f1_interval`).
+F1_LEVEL = 0.95
+F1_DRAWS = 10_000
+F1_SEED = 20261126
 PM_POPULATION = "posts labelled as hiring a PM"
 ALL_POPULATION = "all posts"
 
@@ -154,6 +161,45 @@ def rates_of(tp: int, fn: int, tn: int, fp: int) -> dict[str, float]:
     return {"sensitivity": sens, "specificity": _ratio(tn, tn + fp), "precision": prec, "recall": sens, "f1": f1}
 
 
+def f1_interval(
+    tp: int, fn: int, tn: int, fp: int, *, level: float = F1_LEVEL, draws: int = F1_DRAWS, seed: int = F1_SEED
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of F1: the posts resampled with replacement, as confusion cells.
+
+    The ``n`` labelled posts are redrawn ``draws`` times (a multinomial draw over the four cells
+    with the observed proportions) and F1 computed on each; the interval is the central ``level``
+    of those values (resamples with no positive and no predicted positive, where F1 is undefined,
+    are left out). Seeded, so the same counts always give the same interval. F1 rests on the
+    positives and the predicted positives only, so with few of them the interval is wide: that
+    width is what a reader needs next to an F1 measured on a few dozen positives. A split scored
+    without a single error resamples to itself (``1.00-1.00``): there the interval says nothing,
+    and only the count of positives tells how much a perfect score is worth.
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)``; ``(nan, nan)`` when F1 is undefined (no positives and no predicted positives).
+
+    Examples
+    --------
+    >>> f1_interval(10, 0, 40, 0)
+    (1.0, 1.0)
+    >>> f1_interval(0, 0, 50, 0)
+    (nan, nan)
+    """
+    n = tp + fn + tn + fp
+    if n == 0 or tp + fn + fp == 0:
+        return (math.nan, math.nan)
+    rng = np.random.default_rng(seed)
+    cells = rng.multinomial(n, np.array([tp, fn, tn, fp], dtype=float) / n, size=draws)
+    num = 2.0 * cells[:, 0]
+    den = num + cells[:, 1] + cells[:, 3]
+    f1 = num[den > 0] / den[den > 0]
+    tail = (1.0 - level) / 2.0
+    low, high = np.quantile(f1, [tail, 1.0 - tail])
+    return (float(low), float(high))
+
+
 def read_devset(path: Path | str = DEVSET) -> pd.DataFrame:
     """The development set as text columns (an empty cell stays empty, never NaN).
 
@@ -210,7 +256,8 @@ def score(labelled: pd.DataFrame, measures: tuple[str, ...] = (*MEASURES, *SECON
     DataFrame
         One row per measure and split (:data:`SPLITS`; the later splits only when some post is
         in them): ``measure, split,
-        population, n, tp, fn, tn, fp, sensitivity, specificity, precision, recall, f1``.
+        population, n, tp, fn, tn, fp, sensitivity, specificity, precision, recall, f1, f1_low,
+        f1_high`` (``f1_low``/``f1_high``: :func:`f1_interval`).
 
     Examples
     --------
@@ -231,7 +278,8 @@ def score(labelled: pd.DataFrame, measures: tuple[str, ...] = (*MEASURES, *SECON
             tp, fn, tn, fp = confusion(sub[measure].astype(int), sub[f"pred_{measure}"])
             rows.append(
                 {"measure": measure, "split": split, "population": PM_POPULATION if pm else ALL_POPULATION,
-                 "n": int(sel.sum()), "tp": tp, "fn": fn, "tn": tn, "fp": fp, **rates_of(tp, fn, tn, fp)}
+                 "n": int(sel.sum()), "tp": tp, "fn": fn, "tn": tn, "fp": fp, **rates_of(tp, fn, tn, fp),
+                 **dict(zip(("f1_low", "f1_high"), f1_interval(tp, fn, tn, fp), strict=True))}
             )
     return pd.DataFrame(rows)
 
@@ -316,20 +364,24 @@ def format_table(table: pd.DataFrame) -> str:
     --------
     >>> lab = pd.DataFrame({"posting_id": ["a", "b"], "is_pm_role": ["1", "0"], "pred_is_pm_role": [1, 0]})
     >>> print(format_table(score(lab, ("is_pm_role",))).splitlines()[0])
-    measure                     split        n   tp   fn   tn   fp  precision  recall     F1  sensitivity  specificity
+    measure                     split        n   tp   fn   tn   fp  precision  recall     F1  F1 95% CI    sensitivity  specificity
     """
 
     def f(v: float) -> str:
         return "    -" if v != v else f"{v:5.3f}"
 
+    def ci(r: object) -> str:
+        low, high = getattr(r, "f1_low", math.nan), getattr(r, "f1_high", math.nan)
+        return f"{'-':<11}" if low != low else f"{low:.2f}-{high:.2f}  "
+
     head = (f"{'measure':<27} {'split':<9} {'n':>4} {'tp':>4} {'fn':>4} {'tn':>4} {'fp':>4}  precision  recall"
-            f"     F1  sensitivity  specificity")
+            f"     F1  F1 95% CI    sensitivity  specificity")
     lines = [head]
     for measure, block in table.groupby("measure", sort=False):
         for r in block.itertuples(index=False):
             lines.append(
                 f"{measure:<27} {r.split:<9} {r.n:>4} {r.tp:>4} {r.fn:>4} {r.tn:>4} {r.fp:>4}      {f(r.precision)}   "
-                f"{f(r.recall)}  {f(r.f1)}        {f(r.sensitivity)}        {f(r.specificity)}"
+                f"{f(r.recall)}  {f(r.f1)}  {ci(r)}   {f(r.sensitivity)}        {f(r.specificity)}"
             )
     return "\n".join(lines)
 
