@@ -864,3 +864,100 @@ def test_a_pm_named_twice_owns_the_rest_of_each_line_that_names_it():
     )
     r = one(text)
     assert (r["is_pm_role"], r["pm_requires_technical"], r["pm_requires_eng_background"]) == (1, 1, 1)
+
+
+# --------------------------------------------------------------------------- third revision (blind2 errors)
+
+
+@pytest.mark.parametrize(
+    ("text", "is_pm"),
+    [
+        # a hard-wrapped paragraph: the hiring phrase ends the line before the title
+        ("Tollgate Maps\n\nWe've had a great year, and this winter we are looking to hire\n"
+         "engineers as well as product managers to continue the work.\n", 1),
+        # a PM title in a line that lists role titles
+        ("Jorvik (Boston)\nBackend Developers, Head of Engineering, Web Interns, Associate Product Manager "
+         "(Mobile), PR Specialist, etc.\n\nWe build survey tools.\n", 1),
+        ("Jorvik (Boston)\nTechnologies: Figma, Notion, User Research, UI Design, Product Management, Jira\n", 0),
+        # an aside in parentheses, or other roles' items, between the hiring phrase and the title
+        ("Marl | NYC\nHiring across the stack, especially ruby engineers (experience working on shops is a bonus), "
+         "a head of data, a lead product designer, and a Product Manager.\n", 1),
+        ("Marl | Rotterdam\nWe have many other open positions in R&D, from Software Development Managers, "
+         "Product Managers to Scala engineers.\n", 1),
+        ("Marl | NYC\nWe're looking for a backend engineer to join a team of developers, QA engineers, "
+         "product managers, and designers.\n", 0),
+        # a role "now available"; a hiring phrase with an adverb; "looking to fill"
+        ("Marl | NYC\nWe build APIs.\n\nSeparately, we have a product manager role now available as well.\n", 1),
+        ("Marl | Raleigh\nWe are looking mostly for self-directed software engineers and also for product managers.\n", 1),
+        ("Marl | Boston\nWe're also looking to fill a junior role as well as a Product Owner (https://marl.example/po).\n", 1),
+        # "wanted" as the verb of a subject; the poster's signature
+        ("Marl | Raleigh\nBackend Engineer\n\nMarl was founded by people who built the tool they always wanted as "
+         "product managers.\n", 0),
+        ("Marl | Seattle | Onsite\nWe are looking for a senior backend engineer.\n\nThanks, Dana VP of Product and Marketing\n", 0),
+    ],
+)
+def test_pm_found_in_running_text(text, is_pm):
+    assert one(text)["is_pm_role"] == is_pm
+
+
+def test_another_role_named_as_what_the_hire_becomes_is_not_the_pm():
+    text = (
+        "Marl | SF\n\nI'm hiring a product manager to grow our partner integrations (https://marl.example/pm).\n\n"
+        "We're always hiring great people to be software engineers in Scala and Ruby.\n"
+    )
+    assert one(text)["pm_requires_technical"] == 0
+    text = (
+        "Marl | SF\n\nWe are looking for people that have an understanding of algorithms and software engineering, "
+        "to join us as data scientists and backend engineers. Python and C++ are a plus.\n\n"
+        "In addition, we're looking for a product manager and a UX designer.\n"
+    )
+    r = one(text)
+    assert (r["is_pm_role"], r["pm_prefers_technical"], r["pm_requires_technical"]) == (1, 0, 0)
+
+
+def test_a_slash_title_with_an_engineering_half_is_one_technical_role():
+    r = one("Ordo | Several roles | Remote\n\nWe're looking to fill several positions:\n\n"
+            "- A React developer for our apps.\n- A tech lead/product manager to link the tech team and the company.\n")
+    assert (r["is_pm_role"], r["pm_requires_technical"]) == (1, 1)
+    r = one("Ordo | QA Developer/Product Owner | Calgary | ONSITE\n\nWe build camera networks.\n\n"
+            "- At least 3 years experience with a scripting language (eg Python, BASH)\n- Experience with Git\n")
+    assert (r["is_pm_role"], r["pm_requires_technical"]) == (1, 1)
+    # a design half is no engineering; a slash list of roles is no hybrid
+    assert one("Ordo | UX Designer/Product Manager | Remote\n\nYou will own our onboarding.\n")["pm_requires_technical"] == 0
+    r = one("Ordo | Menlo Park | Onsite\n\nSoftware Engineer / Machine Learning Engineer / Product Manager / Data Scientist:\n"
+            "https://ordo.example/jobs\n")
+    assert r["pm_requires_technical"] == 0
+
+
+def test_text_the_splitter_gives_every_role_of_a_heading_is_shared():
+    text = (
+        "Welk | Los Angeles\n\nFull Stack Developers, Product Owner\n\n"
+        "Our goal is to build a great engineering culture in our office:\n\n- pair programming\n- open source\n\n"
+        "We're using data science to match workers to tasks.\n\n"
+        "For the product owner role, experience with marketplaces like oDesk might be relevant.\n"
+    )
+    r = one(text)
+    assert (r["is_pm_role"], r["pm_requires_technical"], r["pm_requirements_stated"]) == (1, 0, 1)
+
+
+def test_a_sentence_that_names_the_pm_as_its_topic_addresses_it():
+    text = (
+        "Dredge | Seattle | Multiple Openings\n\n"
+        "Dredge is hiring for many roles, but especially for Technical Product Managers and Product Scientists.\n\n"
+        "In a Technical Product Manager we are looking for a feature owner with a strong CS background.\n\n"
+        "In a Product Scientist, we are looking for a hybrid Data Scientist and Product Manager.\n"
+    )
+    assert one(text)["pm_requires_eng_background"] == 1
+
+
+def test_a_preference_heading_without_a_colon():
+    text = ("Spoon | Technical Product Manager | Seattle\n\nYou will own the roadmap.\n\nRequired\n+ Bachelor's degree\n\n"
+            "Preferred Experience\n+ CS degree or advanced degree in related field\n+ SQL Proficiency\n")
+    r = one(text)
+    assert (r["pm_prefers_technical"], r["pm_requires_eng_background"]) == (1, 0)
+
+
+def test_an_either_or_with_product_management_experience_is_no_technical_preference():
+    r = one("Travelbug | Product Lead | Austin\n\nYou will own mobile.\n"
+            "Previous experience in mobile product management or social API development is a big plus.\n")
+    assert r["pm_prefers_technical"] == 0

@@ -395,6 +395,7 @@ def pm_mentions(text: str, c: LabelCues | None = None) -> list[Mention]:
     """
     c = c or cues()
     low = text.lower()
+    flow = _unwrap(low, text)  # sentences run across the lines of a hard-wrapped post
     out: list[Mention] = []
     spans = sorted([m.span() for m in c.mention.finditer(low)] + [(a, b) for a, b, _ in title_slips(text)])
     for a, b in spans:
@@ -405,6 +406,8 @@ def pm_mentions(text: str, c: LabelCues | None = None) -> list[Mention]:
         # the words before the title since the line, list item or field began
         lead = _FIELD_START.split(low[bullet.end() if bullet else line_start : a])[-1]
         at_title = len(lead.split()) <= 5 and not _PUNCT.search(lead) and not c.blocker.search(lead)
+        if _SIGN_OFF.match(lead) or _SIGN_OFF_LINE.match(low[low.rfind("\n", 0, max(line_start - 1, 0)) + 1 : max(line_start - 1, 0)]):
+            continue  # "Thanks, Shalendra VP of Product": the poster's signature
         line_end = low.find("\n", b)
         tail = low[b : line_end if line_end != -1 else len(low)]
         rest = ""
@@ -414,26 +417,96 @@ def pm_mentions(text: str, c: LabelCues | None = None) -> list[Mention]:
             opens = low[bullet.end() if bullet else line_start : a].strip() in ("", "a", "an")
             rest = text[b : b + len(tail)].strip(" \t-–—:,") if opens else ""
         else:
-            s, e, prev = _sentence_bounds(low, a, b)
-            before = low[s:a]
+            s, e, prev = _sentence_bounds(flow, a, b)
+            before = flow[s:a]
             found = list(c.hiring.finditer(before))
             cue = found[-1] if found else None
             if cue is not None:
                 gap = before[cue.end() :]
-            elif c.hiring_after.search(low, b, e) or (prev < s and c.hiring.search(low, prev, s)):
+            elif c.hiring_after.search(flow, b, e) or (prev < s and c.hiring.search(flow, prev, s)):
                 gap = before
             elif bullet is not None and _list_lead_hires(low, line_start, c):
                 # an item of a list that a hiring line introduces ("... with roles for:")
                 gap = before
+            elif _in_title_list(text, line_start, a, b):
+                # an item of a line that lists role titles ("Web Developers, Head of Engineering,
+                # Associate Product Manager (Mobile), PR Specialist, etc.")
+                gap = ""
             else:
                 continue
-            if c.blocker.search(gap.rsplit(":", 1)[-1]):
+            if _gap_blocks(gap.rsplit(":", 1)[-1], c):
                 continue
         title = text[a:b]
         if classify_title(title).role_family != PM_FAMILY:
             continue
         out.append(Mention(a, b, title, rest))
     return out
+
+
+_PAREN = re.compile(r"\([^()]*\)")
+# a sign-off before the poster's name and title, on the title's line or the line before it
+_SIGN_OFF = re.compile(r"^\W*(?:thanks|thank\s+you|cheers|regards|best|sincerely|kind\s+regards|best\s+regards|warmly)\b")
+_SIGN_OFF_LINE = re.compile(r"^\W*(?:thanks|thank\s+you|cheers|regards|best|sincerely|kind\s+regards|best\s+regards|warmly)\W*$")
+_ITEM_CUT = re.compile(r",\s*(?:and\s+|or\s+)?")
+_ITEM_LEAD = re.compile(r"^\W*(?:(?:from|to|and|or|including|like|such\s+as|an?|the)\s+)+")
+
+
+def _gap_blocks(gap: str, c: LabelCues) -> bool:
+    """The words between a hiring phrase and a PM title make the PM a colleague, a customer or the
+    poster. A parenthesis is an aside ("engineers (experience working on ... is a bonus), a head of
+    data, and a Product Manager"); in a list of hires that names other roles, only the PM's own
+    item counts ("positions in R&D, from Software Development Managers, Product Managers to ...")."""
+    gap = _PAREN.sub(" ", gap)
+    if not c.blocker.search(gap):
+        return False
+    items = _ITEM_CUT.split(gap)
+    if len(items) < 3 or c.blocker.search(items[0]) or c.blocker.search(items[-1]):
+        return True
+    # the blocker stands in the items between: each must name a role of its own
+    return not all(_names_role(i) for i in items[1:-1] if c.blocker.search(i))
+
+
+def _names_role(item: str) -> bool:
+    """A list item that is a role title of a known family ("from Software Development Managers")."""
+    item = _ITEM_LEAD.sub("", item).strip(" .:-")
+    return bool(item) and as_title(item) is not None and classify_title(item).role_family != "other"
+
+
+def _in_title_list(text: str, line_start: int, a: int, b: int) -> bool:
+    """The title at ``[a, b)`` is an item of a comma list of role titles that makes up its line, one
+    of the post's first two lines (its header, where a list of titles is what the post hires; lower
+    down it may list a team): at least two other items are titles and the title's own item is the
+    title (with a parenthesis)."""
+    if len([ln for ln in text[:line_start].split("\n") if ln.strip()]) > 1:
+        return False
+    end = text.find("\n", b)
+    line = text[line_start : end if end != -1 else len(text)]
+    items = [i.strip(" .;") for i in _PAREN.sub("", line).split(",")]
+    items = [i for i in items if i and i.lower() not in ("etc", "and more", "more")]
+    own = _PAREN.sub("", text[line_start:a]).count(",")
+    if len(items) < 3 or own >= len(items):
+        return False
+    mine = re.sub(r"^(?:and|or)\s+", "", items[own].strip(), flags=re.I)
+    if mine.lower() != text[a:b].lower():
+        return False
+    if re.match(r"^\W*[\w ]{1,30}:\s", line):
+        return False  # "Technologies: Figma, ..., Product Management": a labelled list of skills
+    titles = sum(_names_role(re.sub(r"^(?:and|or)\s+", "", i, flags=re.I)) for k, i in enumerate(items) if k != own)
+    return titles >= 2 and titles >= (len(items) - 1) * 2 / 3
+
+
+_SOFT_WRAP = re.compile(r"(?<=[^\s.:!?;])\n(?=[a-z(\"'])")
+
+
+def _unwrap(low: str, text: str | None = None) -> str:
+    """``low`` with the line breaks of a hard-wrapped paragraph made spaces (same length): a break
+    after a line of 50 characters or more that ends without a stop, before a lower-case word (of
+    ``text``, the original of ``low`` when given)."""
+    out = list(low)
+    for m in _SOFT_WRAP.finditer(text if text is not None and len(text) == len(low) else low):
+        if m.start() - (low.rfind("\n", 0, m.start()) + 1) >= 50:
+            out[m.start()] = " "
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------- what the PM is asked
@@ -448,6 +521,7 @@ class _PmRole:
     found_by: str = "split"  # "split", "bare_pm" (R5) or "mention" (running text, pm_mentions)
     role_index: int | None = None  # the splitter's index of the role in its post
     addressed: bool = False  # its own text is read from a sentence that hires it (:func:`_addressed_own`)
+    hybrid_technical: bool = False  # a slash title whose other half is an engineering role (R6, T1)
 
     @property
     def found_by_split(self) -> bool:
@@ -548,11 +622,22 @@ def _address_runs(plain: list[str], low_units: list[str], units: list[Unit], c: 
         if u.heading or names_other:
             run = bool(c.all_roles.search(p)) and not names_other
             continue
-        if c.all_roles.search(p) or c.pm_hires.search(p) or _lists_pm(p, c) is not None:
+        if c.all_roles.search(p) or c.pm_hires.search(p) or _lists_pm(p, c) is not None or _pm_topic(c).search(p):
             run = True
         if run:
             covered.add(i)
     return covered
+
+
+@cache
+def _pm_topic(c: LabelCues) -> re.Pattern[str]:
+    """A sentence that opens its asks by naming the PM as their topic: "For the product owner role,
+    experience with ...", "In a Technical Product Manager we are looking for ...", "As a product
+    manager, you will ..."."""
+    return re.compile(
+        rf"(?:^|[.!?:]\s+)\W*(?:for|in|as)\s+(?:the\s+|our\s+|an?\s+|this\s+)?(?:{c.mention.pattern})"
+        rf"(?:\s+(?:role|position|opening|job)s?)?\s*(?:,|:|\s(?:we|you|they|the\s+ideal|candidates?)\b)"
+    )
 
 
 # the rest of a list of hires after the PM, then the clause that qualifies them all
@@ -586,9 +671,13 @@ def _about_other_role(low: str, c: LabelCues) -> bool:
     engineers want to read", "work with engineers")."""
     for m in c.other_role.finditer(low):
         before = low[max(0, m.start() - 40) : m.start()].split()[-4:]
-        if not _AS_OBJECT.search(" ".join(before)):
+        # "people to be software engineers", "join us as data scientists": the role hired, no object
+        if not _AS_OBJECT.search(" ".join(before)) or _AS_ROLE.search(" ".join(before)):
             return True
     return False
+
+
+_AS_ROLE = re.compile(r"\b(?:as|be|become)(?:\s+(?:an?|the|our))?(?:\s+[\w-]+)?$")
 
 
 def _admissible(
@@ -664,6 +753,7 @@ def _read_asks(
                 status = "preferred" if u.section == "pref" or soft or c.preferred.search(clause) else "required"
                 ev.add(term, status, background, family)
     span_starts = [a for a, _ in spans]
+    span_units = [u for u, good in zip(units, ok, strict=True) if good]
     for h in hits:
         if h.status == "negated":
             continue
@@ -681,7 +771,8 @@ def _read_asks(
             # softeners the skill cues do not know ("... wouldn't hurt"), unless the clause
             # also says the skill is required
             clause, _ = _clause(text[a:b].lower(), h.start - a)
-            if c.preferred.search(clause) and not c.required.search(clause):
+            # under a preference heading the skill cues may not see ("Preferred Experience" with no colon)
+            if (c.preferred.search(clause) or span_units[k].section == "pref") and not c.required.search(clause):
                 status = "preferred"
         ev.add(h.term, status, background, h.family)
         ev.stated |= whole  # a skill in the PM's header is a stated requirement (T3)
@@ -843,7 +934,7 @@ def _technical_title(role: _PmRole, text: str, others: list[str], c: LabelCues) 
 def _evidence(role: _PmRole, text: str, others: list[str], matcher, c: LabelCues) -> _Evidence:
     """What a PM role's title, its own text and the asks shared with it say."""
     header, fields = _header_fields(text)
-    title = _technical_title(role, text, others, c)
+    title = _technical_title(role, text, others, c) or role.hybrid_technical
     ev = _Evidence(required=title, title=title)
     ev.merge(
         _read_asks(_without_header(role.own, header), matcher, c, shared=False,
@@ -1135,26 +1226,83 @@ def _pm_role_evidence(
     # a duty line the splitter took for a title ("Manage a small team of project managers")
     # is a sentence: it ends no PM section
     others = [t for t, *_ in roles if t not in pm_titles and not _SENTENCE_WORD.search(t)]
+    owns = [own.strip() for t, _f, _te, own, *_ in roles if t not in pm_titles and own.strip()]
+    result = []
     for role in pm:
-        section = _section_own(text, role.title, [t for t in others if t.lower() not in role.title.lower()], c)
-        if section is not None:
-            # the layout says which lines the title heads; the splitter may have cut them otherwise
-            role.own = section
-        if role.found_by_split and not others:
-            # every role the splitter found is a PM role: the text they share is the PM's own
-            role.own, role.shared = "\n".join(x for x in (role.own, role.shared) if x.strip()), ""
-        elif not roles and len(pm) == 1 and _alone_in_header(text, role.title):
-            # the splitter found no role and the header names this PM alone ("... | Product
-            # Manger"): the post is the PM's
-            role.own, role.shared = text, ""
-        elif not role.own.strip() and others:
-            role.own = _layout_own(text, role.title, others, c)
-            if not role.own.strip():
-                role.own = _addressed_own(text, role.title, c) or _subject_own(text, role.title)
-                role.addressed = bool(role.own)
-        if again.get(role.title.lower()):
-            role.own = "\n".join([role.own, *(r for r in again.get(role.title.lower(), []) if r not in role.own)]).strip("\n")
-    return [(role, _evidence(role, text, others, matcher, c)) for role in pm]
+        role_others = others
+        half = _hybrid_half(text, role.title)
+        if half is not None:
+            # "QA Developer/Product Owner", "a tech lead/product manager": one role of two halves
+            # (R6); the other half is no other role, and what the splitter gave it is the PM's
+            mine = [r for r in roles if r[0] not in pm_titles and r[0].lower() in half.lower()]
+            role_others = [t for t in others if t not in {r[0] for r in mine}]
+            role.own = "\n".join(x for x in (role.own, *(r[3] for r in mine)) if x.strip())
+            role.hybrid_technical = _technical_half(half)
+        elif role.found_by_split and role.own.strip() and role.own.strip() in owns:
+            # the splitter gave the same text to the PM and another role (a heading that lists
+            # them both): it is shared, not the PM's own
+            role.shared, role.own = "\n".join(x for x in (role.own, role.shared) if x.strip()), ""
+        result.append(_read_role(role, text, roles, role_others, pm, again, c))
+    return [(role, _evidence(role, text, role_others, matcher, c)) for role, role_others in result]
+
+
+def _read_role(role: _PmRole, text: str, roles: list[tuple], others: list[str], pm: list[_PmRole],
+               again: dict[str, list[str]], c: LabelCues) -> tuple[_PmRole, list[str]]:
+    """Settle which text a PM role owns (see :func:`_pm_role_evidence`); the role and the other roles' titles."""
+    section = _section_own(text, role.title, [t for t in others if t.lower() not in role.title.lower()], c)
+    if section is not None:
+        # the layout says which lines the title heads; the splitter may have cut them otherwise
+        role.own = section
+    if role.found_by_split and not others:
+        # every role the splitter found is a PM role: the text they share is the PM's own
+        role.own, role.shared = "\n".join(x for x in (role.own, role.shared) if x.strip()), ""
+    elif not roles and len(pm) == 1 and _alone_in_header(text, role.title):
+        # the splitter found no role and the header names this PM alone ("... | Product
+        # Manger"): the post is the PM's
+        role.own, role.shared = text, ""
+    elif not role.own.strip() and others:
+        role.own = _layout_own(text, role.title, others, c)
+        if not role.own.strip():
+            role.own = _addressed_own(text, role.title, c) or _subject_own(text, role.title)
+            role.addressed = bool(role.own)
+    if again.get(role.title.lower()):
+        role.own = "\n".join([role.own, *(r for r in again.get(role.title.lower(), []) if r not in role.own)]).strip("\n")
+    return role, others
+
+
+_HALF_BEFORE = re.compile(r"([A-Za-z][\w.+#-]*(?:[ \t]+[A-Za-z][\w.+#-]*){0,3})[ \t]*/[ \t]*$")
+_HALF_AFTER = re.compile(r"[ \t]*/[ \t]*([A-Za-z][\w.+#-]*(?:[ \t]+[A-Za-z][\w.+#-]*){0,3})")
+_TECHNICAL_FAMILIES = frozenset({"software_engineering", "engineering_management", "data_science_analytics"})
+
+
+def _hybrid_half(text: str, title: str) -> str | None:
+    """The other half of a slash title that holds the PM title ("QA Developer/Product Owner",
+    "Product Manager / Data Analyst"): a title of another family right before or after a "/"
+    next to the PM title. None when the PM title stands in no such title."""
+    low, t = text.lower(), title.lower()
+    at = low.find(t)
+    while at != -1:
+        before = _HALF_BEFORE.search(text, max(0, at - 60), at)
+        after = _HALF_AFTER.match(text, at + len(t))
+        cands = []
+        if before and not after:
+            words = before.group(1).split()
+            # "A / B / Product Manager" is a list of roles, not one title of two halves
+            if not text[: before.start(1)].rstrip().endswith("/"):
+                cands += [" ".join(words[k:]) for k in range(len(words))]
+        if after and not before and not text[after.end(1) :].lstrip().startswith("/"):
+            words = after.group(1).split()
+            cands += [" ".join(words[: k + 1]) for k in range(len(words) - 1, -1, -1)]
+        for cand in cands:
+            if as_title(cand) is not None and classify_title(cand).role_family not in (PM_FAMILY, "other"):
+                return cand
+        at = low.find(t, at + len(t))
+    return None
+
+
+def _technical_half(half: str) -> bool:
+    """The other half of a slash title names an engineering or data role (T1: it names engineering)."""
+    return classify_title(half).role_family in _TECHNICAL_FAMILIES and not re.search(r"\bbusiness\b", half, re.I)
 
 
 def _label_one(found: list[tuple[_PmRole, _Evidence]]) -> dict:
