@@ -961,3 +961,29 @@ def test_an_either_or_with_product_management_experience_is_no_technical_prefere
     r = one("Travelbug | Product Lead | Austin\n\nYou will own mobile.\n"
             "Previous experience in mobile product management or social API development is a big plus.\n")
     assert r["pm_prefers_technical"] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "technical"),
+    [
+        # skills named as the areas of other roles hired
+        ("We're looking for a Senior Product Manager to lead a team.\n\n"
+         "We're also hiring for a number of front-end, back-end, and SRE roles.\n", 0),
+        # a paragraph about another role, named as its topic
+        ("We're building data tools.\n\nRegarding the frontend / data viz person: We're looking for folks who are "
+         "comfortable with modern javascript and d3.\n\nRegarding the product manager role, see our gist.\n", 0),
+        # the company described by what it builds or what it is
+        ("Amperos Health is building AI agents to automate billing.\n\n"
+         "We're a fast-growing startup with real customers and production AI systems.\n", 0),
+        # liking a technology is no skill (T6)
+        ("You have five years of product work and enjoy applying machine learning to real problems.\n", 0),
+    ],
+)
+def test_company_descriptions_and_other_roles_asks_are_not_the_pms(body, technical):
+    r = one(f"Harwick | Product Manager, Frontend Engineer | Boston\n\n{body}")
+    assert r["pm_requires_technical"] == technical, r["technical_terms"]
+
+
+def test_a_heading_with_a_typographic_apostrophe_is_a_heading():
+    r = one("Harwick | Product Manager | Boston\n\nWhat you\u2019ll do:\n- Write SQL queries to answer product questions\n")
+    assert r["pm_requires_technical"] == 1

@@ -394,7 +394,7 @@ def pm_mentions(text: str, c: LabelCues | None = None) -> list[Mention]:
     'with a technical background'
     """
     c = c or cues()
-    low = text.lower()
+    low = text.lower().replace("\u2019", "'")
     flow = _unwrap(low, text)  # sentences run across the lines of a hard-wrapped post
     out: list[Mention] = []
     spans = sorted([m.span() for m in c.mention.finditer(low)] + [(a, b) for a, b, _ in title_slips(text)])
@@ -669,6 +669,9 @@ def _about_other_role(low: str, c: LabelCues) -> bool:
     """A unit asks something of another role: it names one that is not merely the object of the
     PM's work ("we need engineers who ...", "our engineers love Rust"; but "write specs that
     engineers want to read", "work with engineers")."""
+    topic = _ROLE_TOPIC.search(low)
+    if topic and not c.mention.search(topic.group(0)):
+        return True  # "Regarding the frontend / data viz person: ..."
     for m in c.other_role.finditer(low):
         before = low[max(0, m.start() - 40) : m.start()].split()[-4:]
         # "people to be software engineers", "join us as data scientists": the role hired, no object
@@ -677,6 +680,10 @@ def _about_other_role(low: str, c: LabelCues) -> bool:
     return False
 
 
+# a sentence that opens by naming the role it is about
+_ROLE_TOPIC = re.compile(
+    r"^\W*(?:regarding|re:|as\s+for|about|for)\s+(?:the|our|an?)\s+(?:[\w/+&.-]+\s+){1,4}?(?:person|people|folks|role|position|hire)s?\s*[:,]"
+)
 _AS_ROLE = re.compile(r"\b(?:as|be|become)(?:\s+(?:an?|the|our))?(?:\s+[\w-]+)?$")
 
 
@@ -712,7 +719,7 @@ def _read_asks(
     ev = _Evidence()
     if not text.strip():
         return ev
-    text = _blank(text, c.mask)
+    text = _blank(text, c.mask).replace("\u2019", "'")  # a typographic apostrophe reads as "'"
     found = [h for h in matcher.find(text) if matcher._group.get(h.taxonomy_id) in READ_GROUPS]
     hits = [h for h in found if matcher._group.get(h.taxonomy_id) == TECHNICAL_GROUP]
     other = [h for h in found if matcher._group.get(h.taxonomy_id) != TECHNICAL_GROUP]
@@ -815,7 +822,12 @@ def _not_a_skill_ask(low: str, start: int, end: int, c: LabelCues) -> bool:
             return True
     if _nontech_alternative(low, start, end, c):
         return True
-    return bool(c.market.match(low, end)) or bool(c.other_role.match(low, _LIST_ON.match(low, end).end()))
+    after = _LIST_ON.match(low, end).end()
+    # "front-end, back-end, and SRE roles": areas hired, not skills asked
+    return bool(c.market.match(low, end)) or bool(c.other_role.match(low, after)) or bool(_HIRED_AREA.match(low, after))
+
+
+_HIRED_AREA = re.compile(r"(?:positions?|roles?|openings?|jobs?|hires?|vacancies)\b")
 
 
 # "a finance or [software] engineering background": the words of the mention's own item may come between
