@@ -987,3 +987,25 @@ def test_company_descriptions_and_other_roles_asks_are_not_the_pms(body, technic
 def test_a_heading_with_a_typographic_apostrophe_is_a_heading():
     r = one("Harwick | Product Manager | Boston\n\nWhat you\u2019ll do:\n- Write SQL queries to answer product questions\n")
     assert r["pm_requires_technical"] == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "is_pm"),
+    [
+        ("Lumen | SF\n\nWe are hiring everything from product managers, sales execs, growth engineers and more.\n", 1),
+        ("Lumen | Palo Alto\n\nWe build robots.\n\nWe're also looking for people to help with sales, BD, and product "
+         "management as we expand.\n", 1),
+        ("Lumen | SF\n\n* Marketing & User Acquisition - no marketing experience required, this is the product "
+         "manager, mobile position\n* Data Analyst\n", 1),
+        # a PM the hire works with is still a colleague
+        ("Lumen | SF | Backend Engineer\n\nYou will work with the product manager role on the roadmap.\n", 0),
+    ],
+)
+def test_hiring_idioms_with_words_that_otherwise_block(text, is_pm):
+    assert one(text)["is_pm_role"] == is_pm
+
+
+def test_the_hire_asked_to_be_a_developer_has_an_engineering_background():
+    r = one("Osk | QA Developer/Product Owner | Calgary\n\nThis person should be a take-charge developer with a "
+            "passion for quality.\n")
+    assert (r["pm_requires_technical"], r["pm_requires_eng_background"]) == (1, 1)

@@ -428,6 +428,9 @@ def pm_mentions(text: str, c: LabelCues | None = None) -> list[Mention]:
             elif bullet is not None and _list_lead_hires(low, line_start, c):
                 # an item of a list that a hiring line introduces ("... with roles for:")
                 gap = before
+            elif _ROLE_NOUN_AFTER.match(flow, b):
+                # "this is the product manager, mobile position": the title names a role offered
+                gap = re.sub(r"^\s*(?:this|it)\s+is\s+(?:the|an?)\s*$", "", re.split(r"[,:;]|\s[-–—]\s", before)[-1])
             elif _in_title_list(text, line_start, a, b):
                 # an item of a line that lists role titles ("Web Developers, Head of Engineering,
                 # Associate Product Manager (Mobile), PR Specialist, etc.")
@@ -447,6 +450,14 @@ _PAREN = re.compile(r"\([^()]*\)")
 # a sign-off before the poster's name and title, on the title's line or the line before it
 _SIGN_OFF = re.compile(r"^\W*(?:thanks|thank\s+you|cheers|regards|best|sincerely|kind\s+regards|best\s+regards|warmly)\b")
 _SIGN_OFF_LINE = re.compile(r"^\W*(?:thanks|thank\s+you|cheers|regards|best|sincerely|kind\s+regards|best\s+regards|warmly)\W*$")
+# hiring idioms whose words would read as blockers: "hiring everything from product managers, ...",
+# "looking for people to help with sales, BD, and product management"
+_HIRING_IDIOM = re.compile(
+    r"\b(?:everything|anything|all\s+roles|roles|positions|openings)\s+from\b"
+    r"|\b(?:people|someone|somebody|folks)\s+to\s+help\s+(?:us\s+)?(?:with|in|on)\b"
+)
+# a role noun right after a title: "the product manager, mobile position", "a Product Owner role"
+_ROLE_NOUN_AFTER = re.compile(r"(?:\s*,?\s*[\w-]+){0,2}?\s+(?:position|role|opening|vacancy)s?\b(?!\s+(?:of|in|on|at|within)\b)")
 _ITEM_CUT = re.compile(r",\s*(?:and\s+|or\s+)?")
 _ITEM_LEAD = re.compile(r"^\W*(?:(?:from|to|and|or|including|like|such\s+as|an?|the)\s+)+")
 
@@ -456,7 +467,7 @@ def _gap_blocks(gap: str, c: LabelCues) -> bool:
     poster. A parenthesis is an aside ("engineers (experience working on ... is a bonus), a head of
     data, and a Product Manager"); in a list of hires that names other roles, only the PM's own
     item counts ("positions in R&D, from Software Development Managers, Product Managers to ...")."""
-    gap = _PAREN.sub(" ", gap)
+    gap = _HIRING_IDIOM.sub(" ", _PAREN.sub(" ", gap))
     if not c.blocker.search(gap):
         return False
     items = _ITEM_CUT.split(gap)
