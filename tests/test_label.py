@@ -1009,3 +1009,20 @@ def test_the_hire_asked_to_be_a_developer_has_an_engineering_background():
     r = one("Osk | QA Developer/Product Owner | Calgary\n\nThis person should be a take-charge developer with a "
             "passion for quality.\n")
     assert (r["pm_requires_technical"], r["pm_requires_eng_background"]) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("ask", "technical", "background"),
+    [
+        ("2+ years of experience working as a software developer.", 1, 1),  # the hire's past role, no other role
+        ("You have been a backend engineer.", 1, 1),
+        ("You must be technical.", 1, 0),
+        ("You're comfortable digging into the codebase.", 1, 0),
+        ("You understand how software works under the hood.", 1, 0),
+        ("Our users are technical people.", 0, 0),  # the users, not the hire
+        ("You'll understand how our products work for customers.", 0, 0),
+    ],
+)
+def test_technical_asks_in_plain_words(ask, technical, background):
+    r = one(f"Acme | Product Manager | NYC\n\nAbout you:\n- Five years of product management.\n- {ask}\n")
+    assert (r["pm_requires_technical"], r["pm_requires_eng_background"]) == (technical, background), r["technical_terms"]

@@ -685,6 +685,8 @@ def _about_other_role(low: str, c: LabelCues) -> bool:
         return True  # "Regarding the frontend / data viz person: ..."
     for m in c.other_role.finditer(low):
         before = low[max(0, m.start() - 40) : m.start()].split()[-4:]
+        if _HIRE_WAS.search(" ".join(before)):
+            continue  # "you have worked as a software developer": the hire's past, no other role
         # "people to be software engineers", "join us as data scientists": the role hired, no object
         if not _AS_OBJECT.search(" ".join(before)) or _AS_ROLE.search(" ".join(before)):
             return True
@@ -694,6 +696,11 @@ def _about_other_role(low: str, c: LabelCues) -> bool:
 # a sentence that opens by naming the role it is about
 _ROLE_TOPIC = re.compile(
     r"^\W*(?:regarding|re:|as\s+for|about|for)\s+(?:the|our|an?)\s+(?:[\w/+&.-]+\s+){1,4}?(?:person|people|folks|role|position|hire)s?\s*[:,]"
+)
+# the hire named by a role it has held: "you were a software engineer", "experience working as a developer"
+_HIRE_WAS = re.compile(
+    r"\b(?:you(?:'ve|'re|\s+were|\s+are|\s+have\s+been)|been|worked|working|experience|years?|background|career|stint)"
+    r"(?:\s+as)?(?:\s+an?)?(?:\s+(?:former|ex|professional))?(?:\s+[\w-]+)?$"
 )
 _AS_ROLE = re.compile(r"\b(?:as|be|become)(?:\s+(?:an?|the|our))?(?:\s+[\w-]+)?$")
 
