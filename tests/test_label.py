@@ -1026,3 +1026,17 @@ def test_the_hire_asked_to_be_a_developer_has_an_engineering_background():
 def test_technical_asks_in_plain_words(ask, technical, background):
     r = one(f"Acme | Product Manager | NYC\n\nAbout you:\n- Five years of product management.\n- {ask}\n")
     assert (r["pm_requires_technical"], r["pm_requires_eng_background"]) == (technical, background), r["technical_terms"]
+
+
+def test_the_rest_of_a_sentence_that_lists_the_roles_stays_each_roles_own():
+    text = (
+        "Cropwise (San Francisco) | https://cropwise.example/careers\n\n"
+        "We're hiring:\n\n"
+        "1. Statisticians with a background in remote sensing.\n\n"
+        "2. Experienced technical team leads, operations engineers, product managers,\n"
+        "and designers to pull all this together into compelling products.\n"
+        "The scale of the work drives a lot of cross-collaboration within the company.\n\n"
+        "Competitive salary and benefits.\n"
+    )
+    r = one(text)
+    assert (r["is_pm_role"], r["pm_requirements_stated"], r["pm_requires_technical"]) == (1, 1, 0)

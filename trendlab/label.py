@@ -1270,8 +1270,12 @@ def _pm_role_evidence(
             role.hybrid_technical = _technical_half(half)
         elif role.found_by_split and role.own.strip() and role.own.strip() in owns:
             # the splitter gave the same text to the PM and another role (a heading that lists
-            # them both): it is shared, not the PM's own
-            role.shared, role.own = "\n".join(x for x in (role.own, role.shared) if x.strip()), ""
+            # them both): it is shared, not the PM's own; the rest of the sentence that lists
+            # them ("..., product managers,\nand designers to pull it together.") stays each role's
+            own = role.own.strip()
+            first = own.split("\n", 1)[0] if own[:1].islower() else ""
+            role.shared = "\n".join(x for x in (own[len(first) :], role.shared) if x.strip())
+            role.own = first
         result.append(_read_role(role, text, roles, role_others, pm, again, c))
     return [(role, _evidence(role, text, role_others, matcher, c)) for role, role_others in result]
 
