@@ -1040,3 +1040,12 @@ def test_the_rest_of_a_sentence_that_lists_the_roles_stays_each_roles_own():
     )
     r = one(text)
     assert (r["is_pm_role"], r["pm_requirements_stated"], r["pm_requires_technical"]) == (1, 1, 0)
+
+
+def test_the_products_users_named_by_a_role_are_no_other_role():
+    text = ("Cirrus | NYC | Full Time\n\nI'm hiring product managers for our developer platform.\n\n"
+            "You should be able to set vision and be technical enough to deeply understand our users (developers).\n")
+    assert one(text)["pm_requires_technical"] == 1
+    # an ask of the engineers is still theirs
+    text = ("Cirrus | Product Manager, Backend Engineer | NYC\n\nWe need backend engineers who know Go and Postgres.\n")
+    assert one(text)["pm_requires_technical"] == 0

@@ -687,6 +687,8 @@ def _about_other_role(low: str, c: LabelCues) -> bool:
         before = low[max(0, m.start() - 40) : m.start()].split()[-4:]
         if _HIRE_WAS.search(" ".join(before)):
             continue  # "you have worked as a software developer": the hire's past, no other role
+        if _USERS_ARE.search(low[max(0, m.start() - 60) : m.start()]):
+            continue  # "understand our users (developers)", "tools for developers": the product's users
         # "people to be software engineers", "join us as data scientists": the role hired, no object
         if not _AS_OBJECT.search(" ".join(before)) or _AS_ROLE.search(" ".join(before)):
             return True
@@ -701,6 +703,13 @@ _ROLE_TOPIC = re.compile(
 _HIRE_WAS = re.compile(
     r"\b(?:you(?:'ve|'re|\s+were|\s+are|\s+have\s+been)|been|worked|working|experience|years?|background|career|stint)"
     r"(?:\s+as)?(?:\s+an?)?(?:\s+(?:former|ex|professional))?(?:\s+[\w-]+)?$"
+)
+# the product's users or customers named by a role ("our users (developers)", "tools for developers")
+_USERS_ARE = re.compile(
+    r"\b(?:users?|customers?|clients?|audiences?|buyers?|consumers?|community)\s*(?:[(,:]|\s[-–—])?\s*"
+    r"(?:(?:like|such\s+as|mostly|are|who\s+are|i\.e\.,?|e\.g\.,?|including)\s+)?(?:other\s+)?$"
+    r"|\b(?:tools?|products?|platforms?|apps?|software|services?|solutions?|apis?|sdks?)\s+"
+    r"(?:(?:built|made|designed)\s+)?(?:for|used\s+by|loved\s+by)\s+(?:[\w-]+\s+)?$"
 )
 _AS_ROLE = re.compile(r"\b(?:as|be|become)(?:\s+(?:an?|the|our))?(?:\s+[\w-]+)?$")
 
