@@ -64,6 +64,16 @@ is ideal" mark a preference; "the ideal candidate has ..." describes the hire so
 ``trendlab/taxonomy/pm_label_cues.csv``; the skill terms and their required/preferred status
 are the skill taxonomy's.
 
+A slash title with a PM half ("QA Developer/Product Owner", "a tech lead/product manager") is one
+role (R6): the other half is no other role, its text is the PM's, and an engineering half makes
+the title technical (T1). Text the splitter gives the PM and another role alike is shared (but
+the rest of the sentence that lists them). A sentence that names the PM as its topic ("For the
+product owner role, ...") addresses it in shared text, one that names another role ("Regarding
+the frontend person: ...") or hires another role ("people to be software engineers", "join us
+as data scientists") does not; a role the hire has held ("experience working as a developer")
+or the product's users named by a role ("our users (developers)") are no other role. A PM named
+in running text is read across the lines of a hard-wrapped paragraph.
+
 Examples
 --------
 >>> import pandas as pd
