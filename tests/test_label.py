@@ -1049,3 +1049,9 @@ def test_the_products_users_named_by_a_role_are_no_other_role():
     # an ask of the engineers is still theirs
     text = ("Cirrus | Product Manager, Backend Engineer | NYC\n\nWe need backend engineers who know Go and Postgres.\n")
     assert one(text)["pm_requires_technical"] == 0
+
+
+def test_a_pm_title_as_a_markdown_link_is_a_role():
+    text = ("Stylo | Developers | Munich\n\nWe are looking for engineers who want to make an impact.\n\n"
+            "[Data Engineer](https://stylo.example/job/1)\n\n[Product Owner](https://stylo.example/job/2)\n")
+    assert one(text)["is_pm_role"] == 1

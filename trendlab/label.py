@@ -352,9 +352,9 @@ _FIELD_START = re.compile(r"\||:\s|\s[-–—/]\s")
 # a short capitalised qualifier after a title ends its line: "Product Manager Machine Learning:"
 _QUALIFIER_TAIL = re.compile(r"(?:\s+(?:[A-Z0-9][\w+#&/.-]*|of|for|and|&|the|\([^()]*\)))(?:\s+(?:[A-Z0-9][\w+#&/.-]*|of|for|and|&|the|\([^()]*\))){0,3}\s*:?\s*$")
 _PUNCT = re.compile(r"[.!?;]")
-# what may follow a title that stands alone: an end, a separator, a link, "with ...", or a
-# role noun and a separator ("Product Manager role: https://...")
-_LIST_TAIL = re.compile(r"^\s*(?:$|[-–—:|(,/→]|->|https?://|with\b|for\b|\d|\[|(?:role|position|opening)\s*(?:$|[-–—:|(]|https?://))")
+# what may follow a title that stands alone: an end, a separator, a link (also a markdown link
+# "[Product Owner](https://...)"), "with ...", or a role noun and a separator ("Product Manager role: https://...")
+_LIST_TAIL = re.compile(r"^\s*(?:$|[-–—:|(,/→]|->|https?://|with\b|for\b|\d|\[|\]\(|(?:role|position|opening)\s*(?:$|[-–—:|(]|https?://))")
 
 
 def _list_lead_hires(low: str, line_start: int, c: LabelCues) -> bool:
