@@ -31,7 +31,10 @@ COLUMNS = [
 PM_LABELS = COLUMNS[3:7]
 
 #: Sizes that leave out the blind strata (drawn last), for draws that test the earlier ones.
-NO_BLIND = dict(n_blind=0, n_blind_header_extra=0, n_blind2_requirements=0, n_blind2=0, n_blind2_extra=0)
+NO_BLIND = dict(
+    n_blind=0, n_blind_header_extra=0, n_blind2_requirements=0, n_blind2=0, n_blind2_extra=0,
+    n_blind3_requirements=0, n_blind3=0,
+)
 
 
 @pytest.fixture(scope="module")
@@ -90,11 +93,11 @@ def test_every_label_has_both_values(devset):
 
 def test_strata_and_sizes_match_the_sampler(devset):
     assert set(devset["stratum"]) == set(smp.STRATA)
-    later = (smp.FRESH_STRATA, smp.BLIND_STRATA, smp.BLIND2_STRATA)
+    later = (smp.FRESH_STRATA, smp.BLIND_STRATA, smp.BLIND2_STRATA, smp.BLIND3_STRATA)
     assert all(set(s) < set(smp.STRATA) for s in later)
-    # drawn last, in that order: fresh, blind, blind2
+    # drawn last, in that order: fresh, blind, blind2, blind3
     assert list(smp.STRATA[-sum(map(len, later)) :]) == [x for s in later for x in s]
-    fresh_end = len(smp.STRATA) - len(smp.BLIND_STRATA) - len(smp.BLIND2_STRATA)
+    fresh_end = len(smp.STRATA) - len(smp.BLIND_STRATA) - len(smp.BLIND2_STRATA) - len(smp.BLIND3_STRATA)
     assert list(smp.STRATA[fresh_end - len(smp.FRESH_STRATA) : fresh_end]) == list(smp.FRESH_STRATA)
     per_year = devset.groupby([devset["month"].str[:4], "stratum"]).size().unstack()
     assert (per_year["random"] == smp.N_RANDOM).all()
@@ -270,6 +273,21 @@ def test_blind2_strata_are_drawn_after_blind_and_never_change_it(devset):
     pm = b2[b2["is_pm_role"].eq("1")]
     assert set(b2["stratum"]) == set(smp.BLIND2_STRATA) and len(pm) >= 100
     assert pm["pm_requires_technical"].eq("1").sum() >= 15
+
+
+def test_blind3_strata_are_drawn_after_blind2_and_never_change_it(devset):
+    posts = _posts()
+    kw = dict(n_random=1, n_candidates=1, n_hard=1, n_fresh=1, seed=4)
+    before = NO_BLIND | {"n_blind": 1, "n_blind2": 1, "n_blind2_extra": 1}
+    without = smp.draw_sample(posts, **kw, **before)
+    got = smp.draw_sample(posts, **kw, **(before | {"n_blind3_requirements": 1, "n_blind3": 1}))
+    pd.testing.assert_frame_equal(got[~got["stratum"].isin(smp.BLIND3_STRATA)].reset_index(drop=True), without)
+    assert not set(got.loc[got["stratum"].isin(smp.BLIND3_STRATA), "posting_id"]) & set(without["posting_id"])
+    # the committed blind3 labels hold enough technical asks to measure the labeller's sensitivity
+    b3 = devset[devset["stratum"].isin(smp.BLIND3_STRATA)]
+    pm = b3[b3["is_pm_role"].eq("1")]
+    assert set(b3["stratum"]) == set(smp.BLIND3_STRATA) and len(pm) >= 200
+    assert pm["pm_requires_technical"].eq("1").sum() >= 40
 
 
 def test_blind_header_extra_draws_header_posts_after_the_other_blind_strata():

@@ -255,6 +255,18 @@ def evaluate(
         f"labelled before the labeller was run on them; the '{ev_mod.CORRECTION_SPLIT}' split is the "
         "newest measurement and corrects the shares; PM measures over the posts labelled as hiring a PM"
     )
+    from trendlab.evaluation import agreement as ag
+
+    if ag.READINGS.exists():
+        try:
+            readings = ag.read_readings()
+        except ValueError as exc:
+            _fail(str(exc))
+        n_posts = readings["posting_id"].nunique()
+        typer.echo(
+            f"\nTwo independent readings of {n_posts} posts ({ag.READINGS.name}; disagreements settled by a third "
+            "reading against LABELLING.md):\n" + ag.format_agreement(ag.reader_agreement(readings))
+        )
     if write:
         typer.echo(f"rates written to {ev_mod.write_rates(ev)}")
     short = ev_mod.check_targets(ev.table)

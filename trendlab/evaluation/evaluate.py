@@ -19,9 +19,13 @@ confusion counts, for these splits of the set:
     revision, then read to revise it again (spent).
 ``blind2``
     The second blind strata (:data:`trendlab.evaluation.sample.BLIND2_STRATA`), drawn and
-    labelled by reading before the revision on the blind errors and never read to design a rule:
-    the honest measurement, and the rates the misclassification correction applies
-    (:data:`CORRECTION_SPLIT`).
+    labelled by reading before the revision on the blind errors; measured once after that
+    revision, then read to revise it again (spent).
+``blind3``
+    The third blind strata (:data:`trendlab.evaluation.sample.BLIND3_STRATA`), drawn and
+    labelled by reading (twice, independently; :mod:`trendlab.evaluation.agreement`) before the
+    revision on the blind2 errors and never read to design a rule: the honest measurement, and
+    the rates the misclassification correction applies (:data:`CORRECTION_SPLIT`).
 ``all``
     Every post.
 
@@ -39,7 +43,7 @@ labeller misses counts as predicted 0, so a missed PM role costs recall here too
 
 The measured rates are written to ``rates.csv`` (one row per measure and split, with the
 development set's SHA-256 and the skill taxonomy version), where
-:func:`trendlab.measure.pm.read_rates` reads the ``blind2`` rows to correct shares for
+:func:`trendlab.measure.pm.read_rates` reads the ``blind3`` rows to correct shares for
 misclassification (Rogan-Gladen): rates measured on posts the rules were fitted to would be
 too good, and would under-correct.
 
@@ -67,7 +71,7 @@ import numpy as np
 import pandas as pd
 
 from trendlab import config
-from trendlab.evaluation.sample import BLIND2_STRATA, BLIND_STRATA, FRESH_STRATA
+from trendlab.evaluation.sample import BLIND2_STRATA, BLIND3_STRATA, BLIND_STRATA, FRESH_STRATA
 
 DEVSET = config.PACKAGE_DIR / "evaluation" / "devset.csv"
 RATES = config.PACKAGE_DIR / "evaluation" / "rates.csv"
@@ -75,11 +79,12 @@ HALVES = ("tuning", "held_out")
 FRESH = "fresh"
 BLIND = "blind"
 BLIND2 = "blind2"
+BLIND3 = "blind3"
 #: Splits of posts drawn after the rules were tuned, oldest first, and their strata.
-LATER_SPLITS = {FRESH: FRESH_STRATA, BLIND: BLIND_STRATA, BLIND2: BLIND2_STRATA}
+LATER_SPLITS = {FRESH: FRESH_STRATA, BLIND: BLIND_STRATA, BLIND2: BLIND2_STRATA, BLIND3: BLIND3_STRATA}
 SPLITS = (*HALVES, *LATER_SPLITS, "all")
 #: The split whose rates correct the shares: the newest posts no rule was designed on.
-CORRECTION_SPLIT = BLIND2
+CORRECTION_SPLIT = BLIND3
 #: Measures reported first (with targets), then the secondary ones.
 MEASURES = ("is_pm_role", "pm_requires_technical", "pm_requires_eng_background")
 SECONDARY = ("pm_prefers_technical", "pm_requirements_stated")
@@ -109,12 +114,12 @@ def half_of(posting_id: object) -> str:
 
 
 def split_of(posting_id: object, stratum: object = "") -> str:
-    """The split of a development post: ``fresh``, ``blind`` or ``blind2`` for a post of those strata, else its half.
+    """The split of a development post: a later split (``fresh``, ``blind``, ...) for a post of its strata, else its half.
 
     Examples
     --------
-    >>> split_of("3652166"), split_of("3652166", "pm-fresh"), split_of("3652166", "pm-blind2-extra")
-    ('tuning', 'fresh', 'blind2')
+    >>> split_of("3652166"), split_of("3652166", "pm-fresh"), split_of("3652166", "pm-blind3")
+    ('tuning', 'fresh', 'blind3')
     """
     for split, strata in LATER_SPLITS.items():
         if stratum in strata:
@@ -296,7 +301,8 @@ class Evaluation:
     def misses(self, measure: str, split: str = "tuning") -> pd.DataFrame:
         """The posts of one split where the labeller and the hand label disagree on ``measure``.
 
-        The ``blind2`` posts are a measurement: reading their misses to design a rule would spend them.
+        The newest blind posts (:data:`CORRECTION_SPLIT`) are a measurement: reading their misses to
+        design a rule would spend them.
         """
         lab = self.labelled
         sel = splits_of(lab).eq(split) if split != "all" else pd.Series(True, index=lab.index)
@@ -389,7 +395,7 @@ def format_table(table: pd.DataFrame) -> str:
 def check_targets(table: pd.DataFrame, targets: dict[str, float] | None = None) -> list[str]:
     """Measures whose F1 is below its target on the whole set or a later split, as readable lines.
 
-    The later splits (``fresh``, ``blind``, ``blind2``) are checked too because the whole set holds the posts the
+    The later splits (:data:`LATER_SPLITS`) are checked too because the whole set holds the posts the
     rules were designed on, where a score flatters the labeller. Empty: every target met.
 
     Examples

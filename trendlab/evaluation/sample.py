@@ -39,7 +39,13 @@ Strata, each allocated equally across the calendar years of the corpus
 ``pm-blind2-requirements``, ``pm-blind2``, ``pm-blind2-extra``
     a third blind draw, of the ``pm-requirements`` and ``pm-candidate`` kinds and then more of
     the first, added once the blind strata's errors had been read; labelled by reading before
-    the labeller was revised on those errors: the newest blind measurement (:data:`BLIND2_STRATA`).
+    the labeller was revised on those errors, measured once after that revision and then read to
+    revise it again (:data:`BLIND2_STRATA`);
+``pm-blind3-requirements``, ``pm-blind3``
+    a fourth blind draw, of the ``pm-requirements`` kind (what is left of it) and of the
+    ``pm-candidate`` kind, added once the blind2 strata's errors had been read; labelled by
+    reading before the labeller was revised on those errors: the newest blind measurement
+    (:data:`BLIND3_STRATA`).
 
 Strata are drawn in that order, and a post already drawn is never drawn again. Within a
 year and stratum the posts are sorted by ``posting_id`` and shuffled by a generator seeded
@@ -107,6 +113,7 @@ STRATA: tuple[str, ...] = (
     "pm-fresh", "pm-fresh-requirements", "pm-fresh-header", "pm-fresh-title-line",
     "pm-blind", "pm-blind-requirements", "pm-blind-header", "pm-blind-title-line", "pm-blind-header-extra",
     "pm-blind2-requirements", "pm-blind2", "pm-blind2-extra",
+    "pm-blind3-requirements", "pm-blind3",
 )
 """Stratum names, in the order they are drawn."""
 
@@ -123,7 +130,12 @@ BLIND_STRATA: tuple[str, ...] = (
 Their errors were read to revise the labeller afterwards, so they are no longer blind either."""
 
 BLIND2_STRATA: tuple[str, ...] = ("pm-blind2-requirements", "pm-blind2", "pm-blind2-extra")
-"""Strata drawn and labelled before the labeller was revised on the blind errors: scored as ``blind2``."""
+"""Strata drawn and labelled before the labeller was revised on the blind errors: scored as ``blind2``.
+
+Their errors were read to revise the labeller afterwards, so they are no longer blind either."""
+
+BLIND3_STRATA: tuple[str, ...] = ("pm-blind3-requirements", "pm-blind3")
+"""Strata drawn and labelled before the labeller was revised on the blind2 errors: scored as ``blind3``."""
 
 N_RANDOM = 8
 N_CANDIDATES = 22
@@ -155,6 +167,11 @@ N_BLIND2 = 4
 N_BLIND2_EXTRA = 40
 """Posts per year in ``pm-blind2-extra``, more of the ``pm-blind2-requirements`` kind, drawn after the
 first two blind2 strata were labelled (they held few technical asks)."""
+N_BLIND3_REQUIREMENTS = 40
+"""Posts per year in ``pm-blind3-requirements``: every post of the ``pm-requirements`` kind still
+undrawn, up to 40 (2014 and 2015 have fewer left; 2012, 2013, 2018 and 2026 none)."""
+N_BLIND3 = 40
+"""Posts per year in ``pm-blind3`` (any PM title, drawn after ``pm-blind3-requirements``)."""
 
 SAMPLE_COLUMNS = ["posting_id", "month", "stratum"]
 
@@ -189,6 +206,8 @@ def draw_sample(
     n_blind2_requirements: int = N_BLIND2_REQUIREMENTS,
     n_blind2: int = N_BLIND2,
     n_blind2_extra: int = N_BLIND2_EXTRA,
+    n_blind3_requirements: int = N_BLIND3_REQUIREMENTS,
+    n_blind3: int = N_BLIND3,
     years: tuple[int, ...] | None = None,
 ) -> pd.DataFrame:
     """Draw the stratified development sample from a postings table.
@@ -211,7 +230,10 @@ def draw_sample(
         (:data:`BLIND_STRATA`).
     n_blind2_requirements, n_blind2, n_blind2_extra : int
         Posts per year in ``pm-blind2-requirements``, ``pm-blind2`` and ``pm-blind2-extra``
-        (:data:`BLIND2_STRATA`), drawn last.
+        (:data:`BLIND2_STRATA`).
+    n_blind3_requirements, n_blind3 : int
+        Posts per year in ``pm-blind3-requirements`` and ``pm-blind3`` (:data:`BLIND3_STRATA`),
+        drawn last.
     years : tuple of int, optional
         Years to draw from; defaults to every year present in ``postings``.
 
@@ -236,7 +258,7 @@ def draw_sample(
     >>> only = dict(n_random=0, n_candidates=0, n_hard=0, n_requirements=0, n_header=0, n_title_line=0,
     ...             n_fresh=0, n_fresh_requirements=0, n_fresh_header=0, n_fresh_title_line=0,
     ...             n_blind=0, n_blind_header_extra=0, n_blind2_requirements=0, n_blind2=0,
-    ...             n_blind2_extra=0)
+    ...             n_blind2_extra=0, n_blind3_requirements=0, n_blind3=0)
     >>> draw_sample(posts, **(only | {"n_requirements": 1}))[["posting_id", "stratum"]].values.tolist()
     [['y', 'pm-requirements']]
     >>> draw_sample(posts, **(only | {"n_header": 1}))[["posting_id", "stratum"]].values.tolist()
@@ -293,6 +315,8 @@ def draw_sample(
         "pm-blind2-requirements": frame["is_requirements"],
         "pm-blind2": frame["is_candidate"],
         "pm-blind2-extra": frame["is_requirements"],
+        "pm-blind3-requirements": frame["is_requirements"],
+        "pm-blind3": frame["is_candidate"],
     }
     size = {
         "random": n_random,
@@ -310,6 +334,8 @@ def draw_sample(
         "pm-blind2-requirements": n_blind2_requirements,
         "pm-blind2": n_blind2,
         "pm-blind2-extra": n_blind2_extra,
+        "pm-blind3-requirements": n_blind3_requirements,
+        "pm-blind3": n_blind3,
     }
     drawn: list[pd.DataFrame] = []
     taken: set[str] = set()
