@@ -1055,3 +1055,87 @@ def test_a_pm_title_as_a_markdown_link_is_a_role():
     text = ("Stylo | Developers | Munich\n\nWe are looking for engineers who want to make an impact.\n\n"
             "[Data Engineer](https://stylo.example/job/1)\n\n[Product Owner](https://stylo.example/job/2)\n")
     assert one(text)["is_pm_role"] == 1
+
+
+# --- fourth revision: general rules read from the blind3 errors
+
+
+@pytest.mark.parametrize("text", [
+    # a list opened by its own words after a qualifier of an earlier item ("with ...")
+    "Carvana | Austin | Full Time\n\nCarvana is hiring engineers with a love for Go, Elixir as well as Technical "
+    "Product Managers, Data Analysts and Security Engineers.\n",
+    "Tutorly | Denver | Onsite\n\nTutorly is hiring across our tech org including backend engineers, data "
+    "scientists, Product Management (Sr, PM) and designers.\n",
+    # a range of hires: its "to" joins the items
+    "Pagewise, Boston\n\nWe hire in any role - from Go/Rust to design to sales to product management to interns.\n",
+    # the pressing ones named
+    "Pixelry - Toronto\n\nWe have many positions open - the most pressing are Backend Engineer, Office Manager, "
+    "and Product Manager.\n",
+    # hiring phrases in other words
+    "Formly needs a fulltime product manager in Austin to lead our new analytics line.\n",
+    "Quanta | Toronto\n\nWe're currently in the market for a Technical Product Manager and a Backend Developer.\n",
+    "Helpr | Vancouver\n\n* Backend Developers https://helpr.example/jobs/1\n"
+    "* Always looking to chat with great product managers, UI designers and QA. https://helpr.example/jobs/2\n",
+    "Ordo | Berlin\n\nWe're looking to grow with positions as a sys admin, data analyst, product manager, and others.\n",
+    "Skyway - ONSITE\n\nVarious jobs (developers, designers, product owners, researchers, etc) in Lisbon and Paris.\n",
+])
+def test_a_pm_listed_with_other_hires_is_found(text):
+    assert one(text)["is_pm_role"] == 1
+
+
+@pytest.mark.parametrize("text", [
+    # the blocker still stands when no list opener restarts the list
+    "Ferro | NYC\n\nWe're hiring engineers to work with our designers and product managers.\n",
+    # "the hiring manager" is a person, not a hiring phrase
+    "Vela | DC\n\nVela is looking for a Technical Project Manager. The interview is a call with the hiring manager,"
+    " then a meeting with 2 developers as well as the product owner.\n",
+    # the areas a recruiter sources for are no roles offered
+    "Grain | Sourcer | SF\n\nThe ideal candidate has 2+ years of sourcing for engineering positions (software, data, product management).\n",
+    # product management as a duty in a list of duties
+    "Slidey | London | Project Manager\n\nWe need a project manager.\n\nResponsibilities:\n\n"
+    "- Holding daily stand-ups\n- Product Management, scoping new features\n",
+    "Flyr | NYC | Founding Engineer\n\nThe role involves:\n\n* Technical product management\n* Development of the REST API\n",
+    # the poster's signature ending the post
+    "Movely | Full-stack engineers | SF\n\nWe're hiring full-stack engineers.\n\n-Vinay, Co-founder and Head of Product\n",
+])
+def test_a_pm_that_is_no_hire_stays_unfound(text):
+    assert one(text)["is_pm_role"] == 0
+
+
+def test_a_title_line_with_a_domain_and_a_link_is_a_role():
+    text = ("Glint | SF/NYC | Multiple Openings\n\nBelow are our top positions:\n\n"
+            "Sr. Backend Engineer (NYC) - (https://glint.example/1)\nPython, Django\n\n"
+            "Sr. Product Manager Analytics (SF) - (https://glint.example/2)\n3+ years of product management.\n")
+    r = one(text)
+    assert (r["is_pm_role"], r["pm_requires_technical"]) == (1, 1)
+
+
+@pytest.mark.parametrize("text, technical", [
+    ("Cubit | NYC\n\nProduct Managers - shape our platform strategy. We have PMs in Mobile, Growth/Dev Experience, "
+     "Server. https://cubit.example/jobs\n", 1),
+    ("Cubit | NYC\n\nProduct Managers - shape our strategy. We have PMs in Mobile, Growth and Payments.\n", 0),
+    ("Cubit | NYC\n\nWe're looking for 2 product managers - one focusing on retail and a developer experience PM.\n", 1),
+])
+def test_the_areas_of_the_pms_hired_name_their_domain(text, technical):
+    r = one(text)
+    assert (r["is_pm_role"], r["pm_requires_technical"]) == (1, technical)
+
+
+@pytest.mark.parametrize("ask, background, prefers", [
+    ("BA/BS or higher in a relevant technical field and preferably experience in geodesy or mapping.", 1, 0),
+    ("B.Sc. in Computer Science. M.Sc. or Ph.D. in a relevant domain a plus.", 1, 0),
+    ("You have a background in cybersecurity/threat research.", 1, 0),
+    ("A degree in business or a technical field.", 0, 0),
+])
+def test_degrees_and_backgrounds_written_apart(ask, background, prefers):
+    text = f"Orbita | Product Manager | Remote\n\nRequirements:\n\n* Five years of product management.\n* {ask}\n"
+    r = one(text)
+    assert (r["pm_requires_eng_background"], r["pm_prefers_technical"]) == (background, prefers), r["technical_terms"]
+
+
+def test_a_choice_of_teams_is_no_ask():
+    text = ("Mobio - Vancouver\n\nWe're looking to fill a number of roles; most important to us is to get a product "
+            "manager for the Platform team.\n\nWe're looking for people who love the mobile web. You can either work "
+            "on the Platform team building developer tools in Backbone.js and Django, or on our Services team.\n")
+    r = one(text)
+    assert (r["is_pm_role"], r["pm_requires_technical"]) == (1, 0), r["technical_terms"]

@@ -72,7 +72,11 @@ product owner role, ...") addresses it in shared text, one that names another ro
 the frontend person: ...") or hires another role ("people to be software engineers", "join us
 as data scientists") does not; a role the hire has held ("experience working as a developer")
 or the product's users named by a role ("our users (developers)") are no other role. A PM named
-in running text is read across the lines of a hard-wrapped paragraph.
+in running text is read across the lines of a hard-wrapped paragraph. The areas of the PMs hired,
+named in the PM's text ("We have PMs in Mobile, Growth/Dev Experience, Server", "a developer
+experience PM"), are title words: a technical domain among them makes the title technical (T1, M).
+A cue of the next clause or sentence of a unit ("... and preferably experience in geodesy", "B.Sc.
+in CS. M.Sc. a plus") does not soften an ask of this one.
 
 Examples
 --------
@@ -369,6 +373,39 @@ def _list_lead_hires(low: str, line_start: int, c: LabelCues) -> bool:
     return False
 
 
+_QUALIFIER_WORDS = re.compile(r"(?:[ \t]+(?:[A-Z][\w+#&/.-]*|of|for|and|&))(?:[ \t]+(?:[A-Z][\w+#&/.-]*|of|for|and|&)){0,2}")
+
+
+def _qualified_title_line(text: str, b: int, end: int, low: str) -> bool:
+    """The title at the start of its line goes on with a few qualifier words, then a field, a
+    link or a parenthesis ("Sr. Product Manager Analytics (SF) - (http://...)", "Product Manager
+    Platform | NYC"): the line is a title line."""
+    m = _QUALIFIER_WORDS.match(text, b, end)
+    return m is not None and m.end() < end and bool(_LIST_TAIL.match(low[m.end() : end]))
+
+
+_MANAGEMENT = re.compile(r"management\s*$")
+# a heading of the job's duties
+_DUTIES_LEAD = re.compile(
+    r"\b(?:responsibilit(?:y|ies)|duties|(?:role|job|position|work)\s+(?:involves|includes|entails)|you(?:'ll|\s+will)\s+(?:be\s+)?(?:do|own|doing|responsible)|what\s+you(?:'ll|\s+will)\s+do|day[\s-]to[\s-]day)\b"
+)
+# a signature line: a dash, the poster's name and a comma ("-Vineet, Co-founder and Head of Product")
+_SIGNATURE = re.compile(r"[ \t]*[-–—~][ \t]*[A-Z][\w.'-]*(?:[ \t]+[A-Z][\w.'-]*)?[ \t]*,")
+
+
+def _list_lead_duties(low: str, line_start: int) -> bool:
+    """The list holding the line at ``line_start`` is introduced by a line about the job's duties
+    ("Responsibilities:", "The role involves:"): an item naming product management is a duty."""
+    end = line_start - 1
+    while end > 0:
+        start = low.rfind("\n", 0, end) + 1
+        line = low[start:end].strip()
+        if line and _BULLET.match(low, start, end) is None:
+            return line.endswith(":") and bool(_DUTIES_LEAD.search(line))
+        end = start - 1
+    return False
+
+
 class Mention(NamedTuple):
     """A PM title advertised in running text; ``rest`` is the rest of its line when it opens one."""
 
@@ -391,6 +428,10 @@ def pm_mentions(text: str, c: LabelCues | None = None) -> list[Mention]:
     - it opens a list item or a line that goes on with a qualifier, a link or nothing
       ("- Product Managers with analytics experience", "Product Manager(Growth) https://...").
 
+    A title that opens a line and goes on with a few qualifier words and then a field, a link or
+    a parenthesis is a title line ("Sr. Product Manager Analytics (SF) - (https://...)"). An item
+    "product management" in a list of duties ("Responsibilities:", "The role involves:") is a duty,
+    and a signature line ending the post ("-Vineet, Co-founder and Head of Product") the poster.
     A title followed by "team", "experience", ... is a modifier, not a role. A title written
     with a slip of the keyboard ("Product Manger", :func:`trendlab.clean.titles.title_slips`)
     is a mention too.
@@ -420,8 +461,13 @@ def pm_mentions(text: str, c: LabelCues | None = None) -> list[Mention]:
             continue  # "Thanks, Shalendra VP of Product": the poster's signature
         line_end = low.find("\n", b)
         tail = low[b : line_end if line_end != -1 else len(low)]
+        if bullet is not None and _MANAGEMENT.search(low, a, b) and _list_lead_duties(low, line_start):
+            continue  # "The role involves:\n* Technical product management": a duty, not a role
+        if _SIGNATURE.match(text, line_start) and not text[line_end if line_end != -1 else len(text) :].strip():
+            continue  # "-Vineet, Co-founder and Head of Product & Eng" ending the post: the poster
         rest = ""
-        if at_title and (bullet is not None or _LIST_TAIL.match(tail) or _QUALIFIER_TAIL.match(text, b, b + len(tail))):
+        if at_title and (bullet is not None or _LIST_TAIL.match(tail) or _QUALIFIER_TAIL.match(text, b, b + len(tail))
+                         or _qualified_title_line(text, b, b + len(tail), low)):
             # a list item, a header field or a title line: "- a Product Manager with ...",
             # "Acme | Sr Director Product Management | ...", "C++, Product Management, QA"
             opens = low[bullet.end() if bullet else line_start : a].strip() in ("", "a", "an")
@@ -447,7 +493,7 @@ def pm_mentions(text: str, c: LabelCues | None = None) -> list[Mention]:
                 gap = ""
             else:
                 continue
-            if _gap_blocks(gap.rsplit(":", 1)[-1], c):
+            if _gap_blocks(gap.rsplit(":", 1)[-1], c, opened=cue is not None):
                 continue
         title = text[a:b]
         if classify_title(title).role_family != PM_FAMILY:
@@ -469,15 +515,37 @@ _HIRING_IDIOM = re.compile(
 # a role noun right after a title: "the product manager, mobile position", "a Product Owner role"
 _ROLE_NOUN_AFTER = re.compile(r"(?:\s*,?\s*[\w-]+){0,2}?\s+(?:position|role|opening|vacancy)s?\b(?!\s+(?:of|in|on|at|within)\b)")
 _ITEM_CUT = re.compile(r",\s*(?:and\s+|or\s+)?")
+# a list of hires opened after words of its own ("hiring engineers with interest in Rails as well as
+# data engineers, Technical Product Managers", "hiring across our tech org including ..."): the
+# words before the opener qualify the hiring or an earlier item, not the PM
+_LIST_OPENER = re.compile(r"\b(?:as\s+well\s+as|including|such\s+as)\b")
+# a range of hires ("any position - from the JavaScript/Python to UI/UX design to marketing to
+# product management"): its "to" joins items
+_RANGE = re.compile(r"\b(?:positions?|roles?|openings?|jobs?|everything|anything)\W{1,4}from\b")
+_RANGE_TO = re.compile(r"\s+to\s+")
+# the pressing ones named ("some of the most pressing are ...", "most important to us is to get a")
+_PRESSING = re.compile(
+    r"\b(?:most\s+)?(?:pressing|urgent|important|critical|needed)(?:\s+(?:ones|roles|positions))?"
+    r"(?:\s+(?:to|for)\s+(?:us|me))?\s+(?:are|is)\b"
+)
 _ITEM_LEAD = re.compile(r"^\W*(?:(?:from|to|and|or|including|like|such\s+as|an?|the)\s+)+")
 
 
-def _gap_blocks(gap: str, c: LabelCues) -> bool:
+def _gap_blocks(gap: str, c: LabelCues, opened: bool = False) -> bool:
     """The words between a hiring phrase and a PM title make the PM a colleague, a customer or the
     poster. A parenthesis is an aside ("engineers (experience working on ... is a bonus), a head of
     data, and a Product Manager"); in a list of hires that names other roles, only the PM's own
-    item counts ("positions in R&D, from Software Development Managers, Product Managers to ...")."""
-    gap = _HIRING_IDIOM.sub(" ", _PAREN.sub(" ", gap))
+    item counts ("positions in R&D, from Software Development Managers, Product Managers to ...").
+    When the hiring phrase is in the PM's sentence (``opened``), a list opener ("as well as",
+    "including", "such as") restarts the list: "hiring engineers with interest in Rails as well as
+    Technical Product Managers". The "to" of a range of hires joins its items ("any position - from
+    JavaScript to design to product management"), and "the most pressing are" names the hires."""
+    gap = _PRESSING.sub(" ", _HIRING_IDIOM.sub(" ", _PAREN.sub(" ", gap)))
+    if opened:
+        # the hiring phrase of this very sentence opened the list: a list opener restarts it
+        gap = _LIST_OPENER.split(gap)[-1]
+    if _RANGE.search(gap):
+        gap = _RANGE_TO.sub(", ", gap[_RANGE.search(gap).end() :])
     if not c.blocker.search(gap):
         return False
     items = _ITEM_CUT.split(gap)
@@ -889,7 +957,13 @@ _TITLE_POSITION = re.compile(r"(?:^|[|,:;(]|\s[-–—]\s|[-*•·>]\s*|\d[.)]\s
 _ENUM_COMMA = re.compile(r",\s+(?!(?:and\s+)?\d\))")
 
 
-_CONTRAST = re.compile(r",?\s+(?:but|however|although|though|whereas)\s+|;\s*")
+# where a clause ends: a contrast, ";", a sentence inside one unit ("B.Sc. in Computer Science. M.Sc. or
+# Ph.D. a plus"), or "and" opening a preferred ask ("a BS in a technical field and preferably experience
+# in geodesy"): a cue of the next clause does not soften an ask of this one
+_CONTRAST = re.compile(
+    r",?\s+(?:but|however|although|though|whereas)\s+|;\s*|(?<=[a-z]{3})\.\s+(?=[a-z])"
+    r"|,?\s+(?:and|or)\s+(?=(?:preferably|ideally|optionally|(?:it\s+)?would\s+be\s+(?:nice|great))\b)"
+)
 
 
 def _clause(low: str, pos: int) -> tuple[str, str]:
@@ -965,9 +1039,31 @@ def _title_segments(text: str, title: str, c: LabelCues) -> list[str]:
     return out
 
 
+# the areas of the PMs hired, named in the PM's own text: "We have PMs in Mobile, Growth/Dev
+# Experience, Server", "2 product managers - one focusing on industry verticals and a developer experience PM"
+_PM_AREAS = re.compile(r"\b(?:pms|product\s+managers)\s+(?:in|for|on|across|covering)\s+([^.!?\n;:()]{3,80})", re.I)
+_AREA_PM = re.compile(r"\b(?:an?|one|another|the)\s+((?:[\w/-]+\s+){1,2}?)pm\b", re.I)
+_AREA_CUT = re.compile(r"\s*(?:,|/|&|\band\b|\bor\b)\s*")
+
+
+def _technical_areas(own: str) -> bool:
+    """An area of the PMs hired, named in the PM's own text, is a technical domain (T1): the
+    area read as a title ("Dev Experience Product Manager") is a technical PM title."""
+    areas = [i for m in _PM_AREAS.finditer(own) for i in _AREA_CUT.split(m.group(1))]
+    areas += [m.group(1) for m in _AREA_PM.finditer(own)]
+    for area in areas:
+        area = area.strip(" -")
+        if not area or len(area.split()) > 3:
+            continue
+        cls = classify_title(f"{area} Product Manager")
+        if cls.role_family == PM_FAMILY and cls.technical_pm:
+            return True
+    return False
+
+
 def _technical_title(role: _PmRole, text: str, others: list[str], c: LabelCues) -> bool:
     """The title, or the words written with it, name a technical PM (T1)."""
-    if role.technical_title:
+    if role.technical_title or _technical_areas(_blank(role.own, c.mask)):
         return True
     other = {o.lower() for o in others if o}
     for seg in _title_segments(text, role.title, c):
