@@ -1078,6 +1078,9 @@ def test_a_pm_title_as_a_markdown_link_is_a_role():
     "* Always looking to chat with great product managers, UI designers and QA. https://helpr.example/jobs/2\n",
     "Ordo | Berlin\n\nWe're looking to grow with positions as a sys admin, data analyst, product manager, and others.\n",
     "Skyway - ONSITE\n\nVarious jobs (developers, designers, product owners, researchers, etc) in Lisbon and Paris.\n",
+    # a blocker word inside another item that is a role title ("customer support specialist")
+    "Ordo | Berlin\n\nWe're looking to grow with positions as a sys admin, customer support specialist, product "
+    "manager, and others.\n",
 ])
 def test_a_pm_listed_with_other_hires_is_found(text):
     assert one(text)["is_pm_role"] == 1
@@ -1139,3 +1142,17 @@ def test_a_choice_of_teams_is_no_ask():
             "on the Platform team building developer tools in Backbone.js and Django, or on our Services team.\n")
     r = one(text)
     assert (r["is_pm_role"], r["pm_requires_technical"]) == (1, 0), r["technical_terms"]
+
+
+@pytest.mark.parametrize("text, technical", [
+    # a header line a hiring phrase and a colon open, the items cut by periods; the area word
+    # written before the title is part of it (T1)
+    ("Sharely is HIRING: Site Reliability Engr. DevOps. Front End. Dir. Data Product Manager. - Palo Alto.\n\n"
+     "We are a social data startup.\n", 1),
+    ("Sharely is HIRING: Front End. Sales. Senior Product Manager. - Palo Alto.\n\nWe are a social startup.\n", 0),
+    # a role of the list before the PM is no area of its title
+    ("Acme | NYC\n\nWe're hiring: DevOps and Product Managers.\n", 0),
+])
+def test_a_pm_in_a_hiring_line_cut_by_periods(text, technical):
+    r = one(text)
+    assert (r["is_pm_role"], r["pm_requires_technical"]) == (1, technical), r["pm_titles"]

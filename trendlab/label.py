@@ -385,6 +385,12 @@ def _qualified_title_line(text: str, b: int, end: int, low: str) -> bool:
 
 
 _MANAGEMENT = re.compile(r"management\s*$")
+# one or two words right before a title, on its line ("Data" in "Dir. Data Product Manager")
+_AREA_WORD = r"(?!(?:and|or|with|for|of|to|as|plus)\b)[A-Za-z][\w-]*[ \t]+"
+_AREA_BEFORE_1 = re.compile(rf"(?<![\w/&+-])(?<![/&+,][ \t])(?:{_AREA_WORD})$", re.I)
+_AREA_BEFORE_2 = re.compile(rf"(?<![\w/&+-])(?<![/&+,][ \t])(?:{_AREA_WORD}){{2}}$", re.I)
+# a hiring phrase then a colon on the title's line, the words before the colon in group 1
+_HIRING_COLON = re.compile(r"^([^:\n]{0,60}):\s")
 # a heading of the job's duties
 _DUTIES_LEAD = re.compile(
     r"\b(?:responsibilit(?:y|ies)|duties|(?:role|job|position|work)\s+(?:involves|includes|entails)|you(?:'ll|\s+will)\s+(?:be\s+)?(?:do|own|doing|responsible)|what\s+you(?:'ll|\s+will)\s+do|day[\s-]to[\s-]day)\b"
@@ -491,6 +497,10 @@ def pm_mentions(text: str, c: LabelCues | None = None) -> list[Mention]:
                 # an item of a line that lists role titles ("Web Developers, Head of Engineering,
                 # Associate Product Manager (Mobile), PR Specialist, etc.")
                 gap = ""
+            elif _HIRING_COLON.search(low[line_start:a]) and c.hiring.search(_HIRING_COLON.search(low[line_start:a]).group(1)):
+                # an item of a line that a hiring phrase and a colon open, the items cut by periods
+                # ("ShareThis is HIRING: Site Reliability Engr. DevOps. Dir. Data Product Manager.")
+                gap = re.split(r"[.;]\s", low[line_start:a][_HIRING_COLON.search(low[line_start:a]).end() :])[-1]
             else:
                 continue
             if _gap_blocks(gap.rsplit(":", 1)[-1], c, opened=cue is not None):
@@ -498,6 +508,11 @@ def pm_mentions(text: str, c: LabelCues | None = None) -> list[Mention]:
         title = text[a:b]
         if classify_title(title).role_family != PM_FAMILY:
             continue
+        for area in (_AREA_BEFORE_1.search(text, line_start, a), _AREA_BEFORE_2.search(text, line_start, a)):
+            if area is not None and classify_title(text[area.start() : b]).technical_pm:
+                # the area words written before the title ("Dir. Data Product Manager"): T1
+                a, title = area.start(), text[area.start() : b]
+                break
         out.append(Mention(a, b, title, rest))
     return out
 
@@ -556,9 +571,9 @@ def _gap_blocks(gap: str, c: LabelCues, opened: bool = False) -> bool:
 
 
 def _names_role(item: str) -> bool:
-    """A list item that is a role title of a known family ("from Software Development Managers")."""
+    """A list item that is a role title ("from Software Development Managers", "customer support specialist")."""
     item = _ITEM_LEAD.sub("", item).strip(" .:-")
-    return bool(item) and as_title(item) is not None and classify_title(item).role_family != "other"
+    return bool(item) and as_title(item) is not None
 
 
 def _in_title_list(text: str, line_start: int, a: int, b: int) -> bool:
