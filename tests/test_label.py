@@ -1156,3 +1156,12 @@ def test_a_choice_of_teams_is_no_ask():
 def test_a_pm_in_a_hiring_line_cut_by_periods(text, technical):
     r = one(text)
     assert (r["is_pm_role"], r["pm_requires_technical"]) == (1, technical), r["pm_titles"]
+
+
+def test_a_heading_about_the_interview_process_holds_no_asks():
+    text = ("Zuricode | Product Manager | Zurich\n\nWe build web apps for cities.\n\n"
+            "People say our interview process is awesome:\n\n1) Phone screen with our CTO\n\n"
+            "2) Two sessions of remote pair-programming with our engineers (reasonable coding tasks).\n\n"
+            "3) Onsite half a day with us.\n")
+    r = one(text)
+    assert (r["is_pm_role"], r["pm_requires_technical"]) == (1, 0), r["technical_terms"]

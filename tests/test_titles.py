@@ -73,6 +73,9 @@ MIRROR = os.environ.get("TRENDLAB_MIRROR")
         ("Mechanical Engineer", "other", None, False, False),
         ("Developer Advocate", "other", None, False, False),
         ("Account Executive", "other", None, False, False),
+        # "data-driven" is a way of working, not the data domain (T1)
+        ("Product Manager (Data driven experience)", "product_management", None, False, False),
+        ("Product Manager, Data", "product_management", None, True, False),
     ],
 )
 def test_classify_title_families_and_flags(title, family, seniority, technical, owner):
