@@ -76,6 +76,9 @@ MIRROR = os.environ.get("TRENDLAB_MIRROR")
         # "data-driven" is a way of working, not the data domain (T1)
         ("Product Manager (Data driven experience)", "product_management", None, False, False),
         ("Product Manager, Data", "product_management", None, True, False),
+        # R6: a slash title sharing its head, whose first half is product
+        ("Product/Project Managers", "product_management", None, False, False),
+        ("Production/Project Manager", "project_program_management", None, False, False),
     ],
 )
 def test_classify_title_families_and_flags(title, family, seniority, technical, owner):
