@@ -1118,6 +1118,10 @@ def test_a_title_line_with_a_domain_and_a_link_is_a_role():
      "Server. https://cubit.example/jobs\n", 1),
     ("Cubit | NYC\n\nProduct Managers - shape our strategy. We have PMs in Mobile, Growth and Payments.\n", 0),
     ("Cubit | NYC\n\nWe're looking for 2 product managers - one focusing on retail and a developer experience PM.\n", 1),
+    ("Cubit | NYC\n\nProduct Management - senior levels, owning core product areas from onboarding to billing, "
+     "SDK, or search | ONSITE\n", 1),
+    ("Cubit | NYC\n\nProduct Management - senior levels, owning core product areas from onboarding to billing "
+     "or search | ONSITE\n", 0),
 ])
 def test_the_areas_of_the_pms_hired_name_their_domain(text, technical):
     r = one(text)
@@ -1165,3 +1169,9 @@ def test_a_heading_about_the_interview_process_holds_no_asks():
             "3) Onsite half a day with us.\n")
     r = one(text)
     assert (r["is_pm_role"], r["pm_requires_technical"]) == (1, 0), r["technical_terms"]
+
+
+def test_a_degree_or_title_abbreviation_ends_no_sentence():
+    text = "* B.Sc. in Computer Science. M.Sc. a plus\n* Sr. Product Manager wanted."
+    units = [text[u.start : u.end] for u in text_units(text)]
+    assert units == ["* B.Sc. in Computer Science.", "M.Sc. a plus", "* Sr. Product Manager wanted."]

@@ -74,7 +74,8 @@ as data scientists") does not; a role the hire has held ("experience working as 
 or the product's users named by a role ("our users (developers)") are no other role. A PM named
 in running text is read across the lines of a hard-wrapped paragraph. The areas of the PMs hired,
 named in the PM's text ("We have PMs in Mobile, Growth/Dev Experience, Server", "a developer
-experience PM"), are title words: a technical domain among them makes the title technical (T1, M).
+experience PM", "owning core product areas from creation to analytics, API"), are title words: a
+technical domain among them makes the title technical (T1, M).
 A cue of the next clause or sentence of a unit ("... and preferably experience in geodesy", "B.Sc.
 in CS. M.Sc. a plus") does not soften an ask of this one.
 
@@ -263,7 +264,12 @@ def _blank(text: str, pattern: re.Pattern[str]) -> str:
 
 # --------------------------------------------------------------------------- units of text
 
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)[.!?](?=\s+|$)")
+# a sentence ends at ".", "!" or "?" before a space, but not after an initial, "e.g", "i.e", "etc", "vs",
+# a degree ("B.Sc.", "M.Eng.") or a title's abbreviation ("Sr.", "Jr.", "Dir.", "Dr.")
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?<!\.Sc)(?<!\.Eng)(?<!\bSr)(?<!\bJr)(?<!\bDir)(?<!\bDr)"
+    r"[.!?](?=\s+|$)"
+)
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _BULLET = re.compile(r"^[ \t]*(?:[-*•·‣▪◦►▸>+–—|]+|\d{1,2}[.)]|\[\d{1,2}\])[ \t]*", re.M)
 # "--Where You Fit In--", "## Requirements", "**About us**": a decorated line is a heading
@@ -1058,13 +1064,16 @@ def _title_segments(text: str, title: str, c: LabelCues) -> list[str]:
 # Experience, Server", "2 product managers - one focusing on industry verticals and a developer experience PM"
 _PM_AREAS = re.compile(r"\b(?:pms|product\s+managers)\s+(?:in|for|on|across|covering)\s+([^.!?\n;:()]{3,80})", re.I)
 _AREA_PM = re.compile(r"\b(?:an?|one|another|the)\s+((?:[\w/-]+\s+){1,2}?)pm\b", re.I)
-_AREA_CUT = re.compile(r"\s*(?:,|/|&|\band\b|\bor\b)\s*")
+_OWNED_AREAS = re.compile(
+    r"\b(?:own|owns|owning|lead|leads|leading|run|runs|running)\s+(?:[\w-]+\s+){0,2}?(?:product\s+)?(?:areas|surfaces)\s+"
+    r"(?:from|such\s+as|like|including|in|across)\s+([^.!?\n;:()]{3,80})", re.I)
+_AREA_CUT = re.compile(r"\s*(?:,|/|&|\band\b|\bor\b|\bto\b)\s*")
 
 
 def _technical_areas(own: str) -> bool:
     """An area of the PMs hired, named in the PM's own text, is a technical domain (T1): the
     area read as a title ("Dev Experience Product Manager") is a technical PM title."""
-    areas = [i for m in _PM_AREAS.finditer(own) for i in _AREA_CUT.split(m.group(1))]
+    areas = [i for pat in (_PM_AREAS, _OWNED_AREAS) for m in pat.finditer(own) for i in _AREA_CUT.split(m.group(1))]
     areas += [m.group(1) for m in _AREA_PM.finditer(own)]
     for area in areas:
         area = area.strip(" -")
