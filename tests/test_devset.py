@@ -33,7 +33,7 @@ PM_LABELS = COLUMNS[3:7]
 #: Sizes that leave out the blind strata (drawn last), for draws that test the earlier ones.
 NO_BLIND = dict(
     n_blind=0, n_blind_header_extra=0, n_blind2_requirements=0, n_blind2=0, n_blind2_extra=0,
-    n_blind3_requirements=0, n_blind3=0,
+    n_blind3_requirements=0, n_blind3=0, n_blind4_requirements=0, n_blind4=0,
 )
 
 
@@ -93,11 +93,11 @@ def test_every_label_has_both_values(devset):
 
 def test_strata_and_sizes_match_the_sampler(devset):
     assert set(devset["stratum"]) == set(smp.STRATA)
-    later = (smp.FRESH_STRATA, smp.BLIND_STRATA, smp.BLIND2_STRATA, smp.BLIND3_STRATA)
+    later = (smp.FRESH_STRATA, smp.BLIND_STRATA, smp.BLIND2_STRATA, smp.BLIND3_STRATA, smp.BLIND4_STRATA)
     assert all(set(s) < set(smp.STRATA) for s in later)
-    # drawn last, in that order: fresh, blind, blind2, blind3
+    # drawn last, in that order: fresh, blind, blind2, blind3, blind4
     assert list(smp.STRATA[-sum(map(len, later)) :]) == [x for s in later for x in s]
-    fresh_end = len(smp.STRATA) - len(smp.BLIND_STRATA) - len(smp.BLIND2_STRATA) - len(smp.BLIND3_STRATA)
+    fresh_end = len(smp.STRATA) - sum(map(len, later[1:]))
     assert list(smp.STRATA[fresh_end - len(smp.FRESH_STRATA) : fresh_end]) == list(smp.FRESH_STRATA)
     per_year = devset.groupby([devset["month"].str[:4], "stratum"]).size().unstack()
     assert (per_year["random"] == smp.N_RANDOM).all()

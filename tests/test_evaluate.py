@@ -163,8 +163,8 @@ def test_committed_rates_were_measured_on_the_committed_devset():
     dev = ev.read_devset()
     # the correction reads the blind rows; the whole-set rows cover every post
     rates = read_rates().set_index("measure")
-    assert rates.attrs["split"] == ev.CORRECTION_SPLIT == "blind3"
-    blind = ev.splits_of(dev).eq("blind3")
+    assert rates.attrs["split"] == ev.CORRECTION_SPLIT == "blind4"
+    blind = ev.splits_of(dev).eq("blind4")
     assert rates.loc["is_pm_role", "sens_n"] + rates.loc["is_pm_role", "spec_n"] == int(blind.sum()) > 100
     whole = read_rates(split="all").set_index("measure")
     assert whole.loc["is_pm_role", "sens_n"] + whole.loc["is_pm_role", "spec_n"] == len(dev)

@@ -367,14 +367,14 @@ def test_read_rates_prefers_the_newest_blind_posts(tmp_path) -> None:
     f = tmp_path / "rates.csv"
     write_rates(f, ["pm_requires_technical,tuning,20,0,40,0", "pm_requires_technical,blind,12,1,87,1",
                     "pm_requires_technical,blind2,17,3,111,3", "pm_requires_technical,blind3,36,10,226,3",
-                    "pm_requires_technical,all,85,14,464,7"],
+                    "pm_requires_technical,blind4,40,7,230,4", "pm_requires_technical,all,125,21,694,11"],
                 header="measure,split,tp,fn,tn,fp")
     r = P.read_rates(f)
-    assert r[["tp", "fn", "tn", "fp"]].values.tolist() == [[36, 10, 226, 3]] and r.attrs["split"] == "blind3"
-    assert P.read_rates(f, split="all")["tp"].tolist() == [85]
+    assert r[["tp", "fn", "tn", "fp"]].values.tolist() == [[40, 7, 230, 4]] and r.attrs["split"] == "blind4"
+    assert P.read_rates(f, split="all")["tp"].tolist() == [125]
     assert P.read_rates(f, split="blind2")["tp"].tolist() == [17]
     t = P.add_pm_corrected(corrected_input(), r, method="delta")
-    assert "measured per post on the blind3 posts of the development set" in t.loc[0, "correction"]
+    assert "measured per post on the blind4 posts of the development set" in t.loc[0, "correction"]
 
 
 @pytest.mark.parametrize(

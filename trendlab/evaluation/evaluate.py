@@ -23,8 +23,12 @@ confusion counts, for these splits of the set:
     revision, then read to revise it again (spent).
 ``blind3``
     The third blind strata (:data:`trendlab.evaluation.sample.BLIND3_STRATA`), drawn and
+    labelled by reading (twice, independently) before the revision on the blind2 errors;
+    measured once after that revision, then read to revise it again (spent).
+``blind4``
+    The fourth blind strata (:data:`trendlab.evaluation.sample.BLIND4_STRATA`), drawn and
     labelled by reading (twice, independently; :mod:`trendlab.evaluation.agreement`) before the
-    revision on the blind2 errors and never read to design a rule: the honest measurement, and
+    revision on the blind3 errors and never read to design a rule: the honest measurement, and
     the rates the misclassification correction applies (:data:`CORRECTION_SPLIT`).
 ``all``
     Every post.
@@ -43,7 +47,7 @@ labeller misses counts as predicted 0, so a missed PM role costs recall here too
 
 The measured rates are written to ``rates.csv`` (one row per measure and split, with the
 development set's SHA-256 and the skill taxonomy version), where
-:func:`trendlab.measure.pm.read_rates` reads the ``blind3`` rows to correct shares for
+:func:`trendlab.measure.pm.read_rates` reads the ``blind4`` rows to correct shares for
 misclassification (Rogan-Gladen): rates measured on posts the rules were fitted to would be
 too good, and would under-correct.
 
@@ -71,7 +75,7 @@ import numpy as np
 import pandas as pd
 
 from trendlab import config
-from trendlab.evaluation.sample import BLIND2_STRATA, BLIND3_STRATA, BLIND_STRATA, FRESH_STRATA
+from trendlab.evaluation.sample import BLIND2_STRATA, BLIND3_STRATA, BLIND4_STRATA, BLIND_STRATA, FRESH_STRATA
 
 DEVSET = config.PACKAGE_DIR / "evaluation" / "devset.csv"
 RATES = config.PACKAGE_DIR / "evaluation" / "rates.csv"
@@ -80,11 +84,14 @@ FRESH = "fresh"
 BLIND = "blind"
 BLIND2 = "blind2"
 BLIND3 = "blind3"
+BLIND4 = "blind4"
 #: Splits of posts drawn after the rules were tuned, oldest first, and their strata.
-LATER_SPLITS = {FRESH: FRESH_STRATA, BLIND: BLIND_STRATA, BLIND2: BLIND2_STRATA, BLIND3: BLIND3_STRATA}
+LATER_SPLITS = {
+    FRESH: FRESH_STRATA, BLIND: BLIND_STRATA, BLIND2: BLIND2_STRATA, BLIND3: BLIND3_STRATA, BLIND4: BLIND4_STRATA,
+}
 SPLITS = (*HALVES, *LATER_SPLITS, "all")
 #: The split whose rates correct the shares: the newest posts no rule was designed on.
-CORRECTION_SPLIT = BLIND3
+CORRECTION_SPLIT = BLIND4
 #: Measures reported first (with targets), then the secondary ones.
 MEASURES = ("is_pm_role", "pm_requires_technical", "pm_requires_eng_background")
 SECONDARY = ("pm_prefers_technical", "pm_requirements_stated")

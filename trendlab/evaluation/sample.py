@@ -44,8 +44,12 @@ Strata, each allocated equally across the calendar years of the corpus
 ``pm-blind3-requirements``, ``pm-blind3``
     a fourth blind draw, of the ``pm-requirements`` kind (what is left of it) and of the
     ``pm-candidate`` kind, added once the blind2 strata's errors had been read; labelled by
-    reading before the labeller was revised on those errors: the newest blind measurement
-    (:data:`BLIND3_STRATA`).
+    reading (twice) before the labeller was revised on those errors, measured once after that
+    revision and then read to revise it again (:data:`BLIND3_STRATA`);
+``pm-blind4-requirements``, ``pm-blind4``
+    a fifth blind draw of the same two kinds, added once the blind3 strata's errors had been
+    read; labelled by reading (twice) before the labeller was revised on those errors: the newest
+    blind measurement (:data:`BLIND4_STRATA`).
 
 Strata are drawn in that order, and a post already drawn is never drawn again. Within a
 year and stratum the posts are sorted by ``posting_id`` and shuffled by a generator seeded
@@ -114,6 +118,7 @@ STRATA: tuple[str, ...] = (
     "pm-blind", "pm-blind-requirements", "pm-blind-header", "pm-blind-title-line", "pm-blind-header-extra",
     "pm-blind2-requirements", "pm-blind2", "pm-blind2-extra",
     "pm-blind3-requirements", "pm-blind3",
+    "pm-blind4-requirements", "pm-blind4",
 )
 """Stratum names, in the order they are drawn."""
 
@@ -135,7 +140,12 @@ BLIND2_STRATA: tuple[str, ...] = ("pm-blind2-requirements", "pm-blind2", "pm-bli
 Their errors were read to revise the labeller afterwards, so they are no longer blind either."""
 
 BLIND3_STRATA: tuple[str, ...] = ("pm-blind3-requirements", "pm-blind3")
-"""Strata drawn and labelled before the labeller was revised on the blind2 errors: scored as ``blind3``."""
+"""Strata drawn and labelled before the labeller was revised on the blind2 errors: scored as ``blind3``.
+
+Their errors were read to revise the labeller afterwards, so they are no longer blind either."""
+
+BLIND4_STRATA: tuple[str, ...] = ("pm-blind4-requirements", "pm-blind4")
+"""Strata drawn and labelled before the labeller was revised on the blind3 errors: scored as ``blind4``."""
 
 N_RANDOM = 8
 N_CANDIDATES = 22
@@ -172,6 +182,11 @@ N_BLIND3_REQUIREMENTS = 40
 undrawn, up to 40 (2014 and 2015 have fewer left; 2012, 2013, 2018 and 2026 none)."""
 N_BLIND3 = 40
 """Posts per year in ``pm-blind3`` (any PM title, drawn after ``pm-blind3-requirements``)."""
+N_BLIND4_REQUIREMENTS = 40
+"""Posts per year in ``pm-blind4-requirements``: the last undrawn posts of the ``pm-requirements``
+kind (2016 and 2017 only)."""
+N_BLIND4 = 60
+"""Posts per year in ``pm-blind4`` (any PM title; 2012, 2013 and 2026 have fewer left)."""
 
 SAMPLE_COLUMNS = ["posting_id", "month", "stratum"]
 
@@ -208,6 +223,8 @@ def draw_sample(
     n_blind2_extra: int = N_BLIND2_EXTRA,
     n_blind3_requirements: int = N_BLIND3_REQUIREMENTS,
     n_blind3: int = N_BLIND3,
+    n_blind4_requirements: int = N_BLIND4_REQUIREMENTS,
+    n_blind4: int = N_BLIND4,
     years: tuple[int, ...] | None = None,
 ) -> pd.DataFrame:
     """Draw the stratified development sample from a postings table.
@@ -232,7 +249,9 @@ def draw_sample(
         Posts per year in ``pm-blind2-requirements``, ``pm-blind2`` and ``pm-blind2-extra``
         (:data:`BLIND2_STRATA`).
     n_blind3_requirements, n_blind3 : int
-        Posts per year in ``pm-blind3-requirements`` and ``pm-blind3`` (:data:`BLIND3_STRATA`),
+        Posts per year in ``pm-blind3-requirements`` and ``pm-blind3`` (:data:`BLIND3_STRATA`).
+    n_blind4_requirements, n_blind4 : int
+        Posts per year in ``pm-blind4-requirements`` and ``pm-blind4`` (:data:`BLIND4_STRATA`),
         drawn last.
     years : tuple of int, optional
         Years to draw from; defaults to every year present in ``postings``.
@@ -258,7 +277,8 @@ def draw_sample(
     >>> only = dict(n_random=0, n_candidates=0, n_hard=0, n_requirements=0, n_header=0, n_title_line=0,
     ...             n_fresh=0, n_fresh_requirements=0, n_fresh_header=0, n_fresh_title_line=0,
     ...             n_blind=0, n_blind_header_extra=0, n_blind2_requirements=0, n_blind2=0,
-    ...             n_blind2_extra=0, n_blind3_requirements=0, n_blind3=0)
+    ...             n_blind2_extra=0, n_blind3_requirements=0, n_blind3=0, n_blind4_requirements=0,
+    ...             n_blind4=0)
     >>> draw_sample(posts, **(only | {"n_requirements": 1}))[["posting_id", "stratum"]].values.tolist()
     [['y', 'pm-requirements']]
     >>> draw_sample(posts, **(only | {"n_header": 1}))[["posting_id", "stratum"]].values.tolist()
@@ -317,6 +337,8 @@ def draw_sample(
         "pm-blind2-extra": frame["is_requirements"],
         "pm-blind3-requirements": frame["is_requirements"],
         "pm-blind3": frame["is_candidate"],
+        "pm-blind4-requirements": frame["is_requirements"],
+        "pm-blind4": frame["is_candidate"],
     }
     size = {
         "random": n_random,
@@ -336,6 +358,8 @@ def draw_sample(
         "pm-blind2-extra": n_blind2_extra,
         "pm-blind3-requirements": n_blind3_requirements,
         "pm-blind3": n_blind3,
+        "pm-blind4-requirements": n_blind4_requirements,
+        "pm-blind4": n_blind4,
     }
     drawn: list[pd.DataFrame] = []
     taken: set[str] = set()

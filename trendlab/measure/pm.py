@@ -98,7 +98,7 @@ RATE_MEASURES = {
 #: Fewest labelled positive posts whose sensitivity a correction will use.
 MIN_RATE_POSITIVES = 5
 #: The split of ``rates.csv`` whose rates correct the shares: posts no labeller rule was designed on.
-RATE_SPLIT = "blind3"
+RATE_SPLIT = "blind4"
 #: The labeller's family of a technical ask in general words ("technical enough to ..."), part of the group.
 TECHNICAL_ASK_FAMILY = "technical_understanding"
 RATE_FILE_COLUMNS = ("measure", "tp", "fn", "tn", "fp")
