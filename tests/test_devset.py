@@ -34,6 +34,7 @@ PM_LABELS = COLUMNS[3:7]
 NO_BLIND = dict(
     n_blind=0, n_blind_header_extra=0, n_blind2_requirements=0, n_blind2=0, n_blind2_extra=0,
     n_blind3_requirements=0, n_blind3=0, n_blind4_requirements=0, n_blind4=0,
+    n_blind4_extra=0,
 )
 
 
@@ -288,6 +289,20 @@ def test_blind3_strata_are_drawn_after_blind2_and_never_change_it(devset):
     pm = b3[b3["is_pm_role"].eq("1")]
     assert set(b3["stratum"]) == set(smp.BLIND3_STRATA) and len(pm) >= 200
     assert pm["pm_requires_technical"].eq("1").sum() >= 40
+
+
+def test_blind4_strata_are_drawn_after_blind3_and_never_change_it(devset):
+    posts = _posts()
+    kw = dict(n_random=1, n_candidates=1, n_hard=1, n_fresh=1, seed=4)
+    before = NO_BLIND | {"n_blind": 1, "n_blind2": 1, "n_blind3_requirements": 1, "n_blind3": 1}
+    without = smp.draw_sample(posts, **kw, **before)
+    got = smp.draw_sample(posts, **kw, **(before | {"n_blind4": 1, "n_blind4_extra": 1}))
+    pd.testing.assert_frame_equal(got[~got["stratum"].isin(smp.BLIND4_STRATA)].reset_index(drop=True), without)
+    assert not set(got.loc[got["stratum"].isin(smp.BLIND4_STRATA), "posting_id"]) & set(without["posting_id"])
+    b4 = devset[devset["stratum"].isin(smp.BLIND4_STRATA)]
+    pm = b4[b4["is_pm_role"].eq("1")]
+    assert set(b4["stratum"]) == set(smp.BLIND4_STRATA) and len(pm) >= 400
+    assert pm["pm_requires_technical"].eq("1").sum() >= 70
 
 
 def test_blind_header_extra_draws_header_posts_after_the_other_blind_strata():

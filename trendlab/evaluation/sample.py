@@ -46,10 +46,11 @@ Strata, each allocated equally across the calendar years of the corpus
     ``pm-candidate`` kind, added once the blind2 strata's errors had been read; labelled by
     reading (twice) before the labeller was revised on those errors, measured once after that
     revision and then read to revise it again (:data:`BLIND3_STRATA`);
-``pm-blind4-requirements``, ``pm-blind4``
+``pm-blind4-requirements``, ``pm-blind4``, ``pm-blind4-extra``
     a fifth blind draw of the same two kinds, added once the blind3 strata's errors had been
-    read; labelled by reading (twice) before the labeller was revised on those errors: the newest
-    blind measurement (:data:`BLIND4_STRATA`).
+    read, and then more of the ``pm-candidate`` kind, drawn after the first two were measured to
+    narrow the measurement (the labeller was not changed in between); labelled by reading
+    (twice) before the labeller was run on them: the newest blind measurement (:data:`BLIND4_STRATA`).
 
 Strata are drawn in that order, and a post already drawn is never drawn again. Within a
 year and stratum the posts are sorted by ``posting_id`` and shuffled by a generator seeded
@@ -118,7 +119,7 @@ STRATA: tuple[str, ...] = (
     "pm-blind", "pm-blind-requirements", "pm-blind-header", "pm-blind-title-line", "pm-blind-header-extra",
     "pm-blind2-requirements", "pm-blind2", "pm-blind2-extra",
     "pm-blind3-requirements", "pm-blind3",
-    "pm-blind4-requirements", "pm-blind4",
+    "pm-blind4-requirements", "pm-blind4", "pm-blind4-extra",
 )
 """Stratum names, in the order they are drawn."""
 
@@ -144,7 +145,7 @@ BLIND3_STRATA: tuple[str, ...] = ("pm-blind3-requirements", "pm-blind3")
 
 Their errors were read to revise the labeller afterwards, so they are no longer blind either."""
 
-BLIND4_STRATA: tuple[str, ...] = ("pm-blind4-requirements", "pm-blind4")
+BLIND4_STRATA: tuple[str, ...] = ("pm-blind4-requirements", "pm-blind4", "pm-blind4-extra")
 """Strata drawn and labelled before the labeller was revised on the blind3 errors: scored as ``blind4``."""
 
 N_RANDOM = 8
@@ -187,6 +188,9 @@ N_BLIND4_REQUIREMENTS = 40
 kind (2016 and 2017 only)."""
 N_BLIND4 = 60
 """Posts per year in ``pm-blind4`` (any PM title; 2012, 2013 and 2026 have fewer left)."""
+N_BLIND4_EXTRA = 60
+"""Posts per year in ``pm-blind4-extra``, more of the ``pm-blind4`` kind, drawn after the first two
+blind4 strata were measured (the labeller unchanged) so the newest measurement rests on more posts."""
 
 SAMPLE_COLUMNS = ["posting_id", "month", "stratum"]
 
@@ -225,6 +229,7 @@ def draw_sample(
     n_blind3: int = N_BLIND3,
     n_blind4_requirements: int = N_BLIND4_REQUIREMENTS,
     n_blind4: int = N_BLIND4,
+    n_blind4_extra: int = N_BLIND4_EXTRA,
     years: tuple[int, ...] | None = None,
 ) -> pd.DataFrame:
     """Draw the stratified development sample from a postings table.
@@ -250,9 +255,9 @@ def draw_sample(
         (:data:`BLIND2_STRATA`).
     n_blind3_requirements, n_blind3 : int
         Posts per year in ``pm-blind3-requirements`` and ``pm-blind3`` (:data:`BLIND3_STRATA`).
-    n_blind4_requirements, n_blind4 : int
-        Posts per year in ``pm-blind4-requirements`` and ``pm-blind4`` (:data:`BLIND4_STRATA`),
-        drawn last.
+    n_blind4_requirements, n_blind4, n_blind4_extra : int
+        Posts per year in ``pm-blind4-requirements``, ``pm-blind4`` and ``pm-blind4-extra``
+        (:data:`BLIND4_STRATA`), drawn last.
     years : tuple of int, optional
         Years to draw from; defaults to every year present in ``postings``.
 
@@ -278,7 +283,7 @@ def draw_sample(
     ...             n_fresh=0, n_fresh_requirements=0, n_fresh_header=0, n_fresh_title_line=0,
     ...             n_blind=0, n_blind_header_extra=0, n_blind2_requirements=0, n_blind2=0,
     ...             n_blind2_extra=0, n_blind3_requirements=0, n_blind3=0, n_blind4_requirements=0,
-    ...             n_blind4=0)
+    ...             n_blind4=0, n_blind4_extra=0)
     >>> draw_sample(posts, **(only | {"n_requirements": 1}))[["posting_id", "stratum"]].values.tolist()
     [['y', 'pm-requirements']]
     >>> draw_sample(posts, **(only | {"n_header": 1}))[["posting_id", "stratum"]].values.tolist()
@@ -339,6 +344,7 @@ def draw_sample(
         "pm-blind3": frame["is_candidate"],
         "pm-blind4-requirements": frame["is_requirements"],
         "pm-blind4": frame["is_candidate"],
+        "pm-blind4-extra": frame["is_candidate"],
     }
     size = {
         "random": n_random,
@@ -360,6 +366,7 @@ def draw_sample(
         "pm-blind3": n_blind3,
         "pm-blind4-requirements": n_blind4_requirements,
         "pm-blind4": n_blind4,
+        "pm-blind4-extra": n_blind4_extra,
     }
     drawn: list[pd.DataFrame] = []
     taken: set[str] = set()
