@@ -75,7 +75,13 @@ import numpy as np
 import pandas as pd
 
 from trendlab import config
-from trendlab.evaluation.sample import BLIND2_STRATA, BLIND3_STRATA, BLIND4_STRATA, BLIND_STRATA, FRESH_STRATA
+from trendlab.evaluation.sample import (
+    BLIND2_STRATA,
+    BLIND3_STRATA,
+    BLIND4_STRATA,
+    BLIND_STRATA,
+    FRESH_STRATA,
+)
 
 DEVSET = config.PACKAGE_DIR / "evaluation" / "devset.csv"
 RATES = config.PACKAGE_DIR / "evaluation" / "rates.csv"
