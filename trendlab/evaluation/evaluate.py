@@ -215,7 +215,8 @@ def f1_interval(
     f1 = num[den > 0] / den[den > 0]
     tail = (1.0 - level) / 2.0
     low, high = np.quantile(f1, [tail, 1.0 - tail])
-    return (float(low), float(high))
+    # rounded as rates.csv stores them, so the printed table and a report read from the file agree
+    return (round(float(low), 4), round(float(high), 4))
 
 
 def read_devset(path: Path | str = DEVSET) -> pd.DataFrame:
