@@ -536,7 +536,7 @@ view = ev_rates.assign(
         "pm_requirements_stated": "states requirements",
     }),
     F1=ev_rates["f1"].map(lambda v: f"{v:.2f}"),
-    **({"F1 95% CI": [("–" if lo != lo else f"{lo:.2f}–{hi:.2f}")
+    **({"F1 95% CI": [ev.format_interval(lo, hi, "–") or "–"
                       for lo, hi in zip(ev_rates["f1_low"], ev_rates["f1_high"], strict=True)]}
        if "f1_low" in ev_rates.columns else {}),
     precision=ev_rates["precision"].map(lambda v: f"{v:.2f}"),
@@ -550,15 +550,12 @@ display(view.set_index(["measure", "split"])[
 blind = ev_rates[(ev_rates["split"] == P.RATE_SPLIT)].set_index("measure")
 tech = blind.loc["pm_requires_technical"]
 goal = ev.TARGETS["pm_requires_technical"]
-
-
-def _ci(row: pd.Series) -> str:
-    return f" (95% CI {row['f1_low']:.2f}–{row['f1_high']:.2f})" if "f1_low" in row and row["f1_low"] == row["f1_low"] else ""
-
-
+ci = {m: ev.format_interval(blind.loc[m].get("f1_low", np.nan), blind.loc[m].get("f1_high", np.nan), "–")
+      for m in ("is_pm_role", "pm_requires_technical")}
+ci = {m: f" (95% CI {v})" if v else "" for m, v in ci.items()}
 display(Markdown(
     f"On the {P.RATE_SPLIT} posts the labeller finds PM roles with F1 {blind.loc['is_pm_role', 'f1']:.2f}"
-    f"{_ci(blind.loc['is_pm_role'])} and the technical requirement with F1 {tech['f1']:.2f}{_ci(tech)} "
+    f"{ci['is_pm_role']} and the technical requirement with F1 {tech['f1']:.2f}{ci['pm_requires_technical']} "
     f"(sensitivity {tech['sensitivity']:.2f}, specificity {tech['specificity']:.2f}, from "
     f"{int(tech['tp'] + tech['fn'])} positive posts of {int(tech['n'])} PM posts): "
     + (f"at or above the target of {goal:.2f}, though the interval reaches below it. " if tech["f1"] >= goal

@@ -262,47 +262,32 @@ def test_blind_strata_come_last_and_never_change_the_others():
     assert not set(blind["posting_id"]) & set(without["posting_id"])
 
 
-def test_blind2_strata_are_drawn_after_blind_and_never_change_it(devset):
+@pytest.mark.parametrize(
+    ("strata", "before", "added", "min_pm", "min_technical"),
+    [
+        # blind2 after blind; blind3 after blind2; blind4 after blind3
+        (smp.BLIND2_STRATA, {"n_blind": 1}, {"n_blind2": 1, "n_blind2_extra": 1}, 100, 15),
+        (smp.BLIND3_STRATA, {"n_blind": 1, "n_blind2": 1, "n_blind2_extra": 1},
+         {"n_blind3_requirements": 1, "n_blind3": 1}, 200, 40),
+        (smp.BLIND4_STRATA, {"n_blind": 1, "n_blind2": 1, "n_blind3_requirements": 1, "n_blind3": 1},
+         {"n_blind4": 1, "n_blind4_extra": 1}, 400, 70),
+    ],
+    ids=["blind2", "blind3", "blind4"],
+)
+def test_later_blind_strata_are_drawn_last_and_never_change_the_earlier_ones(
+    devset, strata, before, added, min_pm, min_technical
+):
     posts = _posts()
     kw = dict(n_random=1, n_candidates=1, n_hard=1, n_fresh=1, seed=4)
-    without = smp.draw_sample(posts, **kw, **(NO_BLIND | {"n_blind": 1}))
-    got = smp.draw_sample(posts, **kw, **(NO_BLIND | {"n_blind": 1, "n_blind2": 1, "n_blind2_extra": 1}))
-    pd.testing.assert_frame_equal(got[~got["stratum"].isin(smp.BLIND2_STRATA)].reset_index(drop=True), without)
-    assert not set(got.loc[got["stratum"].isin(smp.BLIND2_STRATA), "posting_id"]) & set(without["posting_id"])
-    # the committed blind2 labels hold enough technical asks to measure the labeller's sensitivity
-    b2 = devset[devset["stratum"].isin(smp.BLIND2_STRATA)]
-    pm = b2[b2["is_pm_role"].eq("1")]
-    assert set(b2["stratum"]) == set(smp.BLIND2_STRATA) and len(pm) >= 100
-    assert pm["pm_requires_technical"].eq("1").sum() >= 15
-
-
-def test_blind3_strata_are_drawn_after_blind2_and_never_change_it(devset):
-    posts = _posts()
-    kw = dict(n_random=1, n_candidates=1, n_hard=1, n_fresh=1, seed=4)
-    before = NO_BLIND | {"n_blind": 1, "n_blind2": 1, "n_blind2_extra": 1}
-    without = smp.draw_sample(posts, **kw, **before)
-    got = smp.draw_sample(posts, **kw, **(before | {"n_blind3_requirements": 1, "n_blind3": 1}))
-    pd.testing.assert_frame_equal(got[~got["stratum"].isin(smp.BLIND3_STRATA)].reset_index(drop=True), without)
-    assert not set(got.loc[got["stratum"].isin(smp.BLIND3_STRATA), "posting_id"]) & set(without["posting_id"])
-    # the committed blind3 labels hold enough technical asks to measure the labeller's sensitivity
-    b3 = devset[devset["stratum"].isin(smp.BLIND3_STRATA)]
-    pm = b3[b3["is_pm_role"].eq("1")]
-    assert set(b3["stratum"]) == set(smp.BLIND3_STRATA) and len(pm) >= 200
-    assert pm["pm_requires_technical"].eq("1").sum() >= 40
-
-
-def test_blind4_strata_are_drawn_after_blind3_and_never_change_it(devset):
-    posts = _posts()
-    kw = dict(n_random=1, n_candidates=1, n_hard=1, n_fresh=1, seed=4)
-    before = NO_BLIND | {"n_blind": 1, "n_blind2": 1, "n_blind3_requirements": 1, "n_blind3": 1}
-    without = smp.draw_sample(posts, **kw, **before)
-    got = smp.draw_sample(posts, **kw, **(before | {"n_blind4": 1, "n_blind4_extra": 1}))
-    pd.testing.assert_frame_equal(got[~got["stratum"].isin(smp.BLIND4_STRATA)].reset_index(drop=True), without)
-    assert not set(got.loc[got["stratum"].isin(smp.BLIND4_STRATA), "posting_id"]) & set(without["posting_id"])
-    b4 = devset[devset["stratum"].isin(smp.BLIND4_STRATA)]
-    pm = b4[b4["is_pm_role"].eq("1")]
-    assert set(b4["stratum"]) == set(smp.BLIND4_STRATA) and len(pm) >= 400
-    assert pm["pm_requires_technical"].eq("1").sum() >= 70
+    without = smp.draw_sample(posts, **kw, **(NO_BLIND | before))
+    got = smp.draw_sample(posts, **kw, **(NO_BLIND | before | added))
+    pd.testing.assert_frame_equal(got[~got["stratum"].isin(strata)].reset_index(drop=True), without)
+    assert not set(got.loc[got["stratum"].isin(strata), "posting_id"]) & set(without["posting_id"])
+    # the committed labels of these strata hold enough technical asks to measure the labeller's sensitivity
+    drawn = devset[devset["stratum"].isin(strata)]
+    pm = drawn[drawn["is_pm_role"].eq("1")]
+    assert set(drawn["stratum"]) == set(strata) and len(pm) >= min_pm
+    assert pm["pm_requires_technical"].eq("1").sum() >= min_technical
 
 
 def test_blind_header_extra_draws_header_posts_after_the_other_blind_strata():

@@ -503,10 +503,10 @@ def pm_mentions(text: str, c: LabelCues | None = None) -> list[Mention]:
                 # an item of a line that lists role titles ("Web Developers, Head of Engineering,
                 # Associate Product Manager (Mobile), PR Specialist, etc.")
                 gap = ""
-            elif _HIRING_COLON.search(low[line_start:a]) and c.hiring.search(_HIRING_COLON.search(low[line_start:a]).group(1)):
+            elif (opener := _HIRING_COLON.search(low[line_start:a])) and c.hiring.search(opener.group(1)):
                 # an item of a line that a hiring phrase and a colon open, the items cut by periods
                 # ("ShareThis is HIRING: Site Reliability Engr. DevOps. Dir. Data Product Manager.")
-                gap = re.split(r"[.;]\s", low[line_start:a][_HIRING_COLON.search(low[line_start:a]).end() :])[-1]
+                gap = re.split(r"[.;]\s", low[line_start + opener.end() : a])[-1]
             else:
                 continue
             if _gap_blocks(gap.rsplit(":", 1)[-1], c, opened=cue is not None):
@@ -525,8 +525,9 @@ def pm_mentions(text: str, c: LabelCues | None = None) -> list[Mention]:
 
 _PAREN = re.compile(r"\([^()]*\)")
 # a sign-off before the poster's name and title, on the title's line or the line before it
-_SIGN_OFF = re.compile(r"^\W*(?:thanks|thank\s+you|cheers|regards|best|sincerely|kind\s+regards|best\s+regards|warmly)\b")
-_SIGN_OFF_LINE = re.compile(r"^\W*(?:thanks|thank\s+you|cheers|regards|best|sincerely|kind\s+regards|best\s+regards|warmly)\W*$")
+_SIGN_OFF_WORDS = r"^\W*(?:thanks|thank\s+you|cheers|regards|best|sincerely|kind\s+regards|best\s+regards|warmly)"
+_SIGN_OFF = re.compile(_SIGN_OFF_WORDS + r"\b")
+_SIGN_OFF_LINE = re.compile(_SIGN_OFF_WORDS + r"\W*$")
 # hiring idioms whose words would read as blockers: "hiring everything from product managers, ...",
 # "looking for people to help with sales, BD, and product management"
 _HIRING_IDIOM = re.compile(

@@ -219,6 +219,17 @@ def f1_interval(
     return (round(float(low), 4), round(float(high), 4))
 
 
+def format_interval(low: float, high: float, sep: str = "-") -> str:
+    """An F1 interval as ``low<sep>high`` with two decimals, or ``""`` when it is undefined (NaN).
+
+    Examples
+    --------
+    >>> format_interval(0.8939, 0.975), format_interval(math.nan, math.nan)
+    ('0.89-0.97', '')
+    """
+    return "" if low != low or high != high else f"{low:.2f}{sep}{high:.2f}"
+
+
 def read_devset(path: Path | str = DEVSET) -> pd.DataFrame:
     """The development set as text columns (an empty cell stays empty, never NaN).
 
@@ -391,8 +402,7 @@ def format_table(table: pd.DataFrame) -> str:
         return "    -" if v != v else f"{v:5.3f}"
 
     def ci(r: object) -> str:
-        low, high = getattr(r, "f1_low", math.nan), getattr(r, "f1_high", math.nan)
-        return f"{'-':<11}" if low != low else f"{low:.2f}-{high:.2f}  "
+        return f"{format_interval(getattr(r, 'f1_low', math.nan), getattr(r, 'f1_high', math.nan)) or '-':<11}"
 
     head = (f"{'measure':<27} {'split':<9} {'n':>4} {'tp':>4} {'fn':>4} {'tn':>4} {'fp':>4}  precision  recall"
             f"     F1  F1 95% CI    sensitivity  specificity")
